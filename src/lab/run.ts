@@ -1,0 +1,97 @@
+/**
+ * The lab runs the bundled model on each backend in turn, in a fresh worker each, and
+ * reports load time, median inference time and how far each backend's probabilities are
+ * from the first one's. `npm run bench` and the browser tests read its results.
+ */
+import type { BackendName, BackendPreference, GreyImage } from '../ml/api.ts';
+import { MlClient } from '../ml/client.ts';
+
+export interface LabConfig {
+  backends: BackendName[];
+  threads: number;
+  runs: number;
+  modelId?: string;
+}
+
+export interface LabRow {
+  requested: BackendName;
+  backend?: BackendName;
+  threads?: number;
+  simd?: boolean;
+  adapter?: string;
+  loadMs?: number;
+  medianMs?: number;
+  probabilities?: number[];
+  maxDiff?: number;
+  error?: string;
+}
+
+export function parseLabConfig(search: string): LabConfig {
+  const params = new URLSearchParams(search);
+  const names = (params.get('backends') ?? 'webgpu,wasm,webgl,cpu').split(',');
+  const backends = names.filter((n): n is BackendName => ['webgpu', 'wasm', 'webgl', 'cpu'].includes(n));
+  const config: LabConfig = { backends, threads: Number(params.get('threads') ?? 0), runs: Math.max(1, Number(params.get('runs') ?? 10)) };
+  const model = params.get('model');
+  if (model) config.modelId = model;
+  return config;
+}
+
+/** A deterministic, chest-film-like test image: two dark ovals on a bright, textured field. */
+export function syntheticImage(size = 256): GreyImage {
+  const pixels = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const u = x / size - 0.5;
+      const v = y / size - 0.5;
+      const lung = Math.min(((u + 0.2) / 0.15) ** 2 + (v / 0.3) ** 2, ((u - 0.2) / 0.15) ** 2 + (v / 0.3) ** 2);
+      const texture = 20 * Math.sin(x * 0.7) * Math.cos(y * 0.45);
+      pixels[y * size + x] = (lung < 1 ? 60 : 190) + texture;
+    }
+  }
+  return { width: size, height: size, pixels };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+async function runOne(requested: BackendName, config: LabConfig, image: GreyImage): Promise<LabRow> {
+  const preferred: BackendPreference = requested;
+  const client = new MlClient({ preferred, wasmThreads: config.threads, modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const row: LabRow = { requested };
+  try {
+    const info = await client.backend();
+    Object.assign(row, { backend: info.name, threads: info.threads, simd: info.simd, adapter: info.adapter });
+    if (info.name !== requested) throw new Error(`could not start (${info.attempts.find((a) => a.backend === requested)?.reason ?? 'unavailable'})`);
+    const modelId = config.modelId ?? (await client.listModels())[0]?.id;
+    if (!modelId) throw new Error('no bundled model');
+    row.loadMs = (await client.loadModel(modelId)).ms;
+    const times: number[] = [];
+    for (let i = 0; i <= config.runs; i++) {
+      const copy = { ...image, pixels: image.pixels.slice() };
+      const result = await client.classify(modelId, copy);
+      row.probabilities = result.scores.map((s) => s.probability);
+      if (i > 0) times.push(result.ms); // the first run compiles shaders and warms caches
+    }
+    row.medianMs = median(times);
+  } catch (error) {
+    row.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    client.dispose();
+  }
+  return row;
+}
+
+export async function runLab(config: LabConfig, image: GreyImage = syntheticImage()): Promise<LabRow[]> {
+  const rows: LabRow[] = [];
+  for (const backend of config.backends) rows.push(await runOne(backend, config, image));
+  const reference = rows.find((r) => r.probabilities)?.probabilities;
+  for (const row of rows) {
+    if (reference && row.probabilities) {
+      row.maxDiff = Math.max(...row.probabilities.map((p, i) => Math.abs(p - (reference[i] ?? 0))));
+    }
+  }
+  return rows;
+}

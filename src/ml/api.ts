@@ -1,0 +1,134 @@
+/**
+ * The one contract between the page and the ML worker. Only plain data crosses it: typed
+ * arrays go by transfer, never a tensor. Every method returns an Outcome, so errors arrive
+ * as data with a code, not as exceptions that lose their type on the way through comlink.
+ */
+
+export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+
+/** The order in which the worker tries backends when the user has not chosen one. */
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+
+export type BackendPreference = BackendName | 'auto';
+
+export interface BackendAttempt {
+  backend: BackendName;
+  ok: boolean;
+  /** Why this backend was skipped or failed, in words a user can read. */
+  reason?: string;
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** WASM only: threads in use (1 when the page is not cross-origin isolated). */
+  threads?: number;
+  simd?: boolean;
+  /** WebGPU only: vendor/architecture of the adapter. */
+  adapter?: string;
+  /** Every backend considered, in order, with the reason a better one was not used. */
+  attempts: BackendAttempt[];
+  crossOriginIsolated: boolean;
+  /** True when the user picked the backend rather than the automatic chooser. */
+  preferred: BackendPreference;
+}
+
+export interface InitOptions {
+  preferred?: BackendPreference;
+  /** WASM thread count; 0 or absent lets the worker pick. */
+  wasmThreads?: number;
+  /** Absolute URL of the folder that holds models/manifest.json. */
+  modelsBaseUrl?: string;
+}
+
+export interface ModelFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface ModelInput {
+  width: number;
+  height: number;
+  channels: 1;
+  /** How a grey image becomes the model's input; see preprocessing in the worker. */
+  preprocessing: 'unit-range';
+}
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  task: 'classification';
+  version: string;
+  input: ModelInput;
+  labels: string[];
+  /** Index of the label reported as the positive finding. */
+  positiveIndex: number;
+  sizeBytes: number;
+  files: ModelFile[];
+  card: string;
+  summary: string;
+}
+
+export interface ModelManifest {
+  models: ModelEntry[];
+}
+
+/** A single grey image in any value range; the worker normalises and resizes it. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  pixels: Float32Array;
+}
+
+export interface Score {
+  label: string;
+  probability: number;
+}
+
+export interface Timing {
+  backend: BackendName;
+  ms: number;
+  /** Set when the run failed on one backend and was retried on the next. */
+  fellBackFrom?: BackendName;
+}
+
+export interface ClassifyResult extends Timing {
+  modelId: string;
+  scores: Score[];
+}
+
+export interface LoadResult extends Timing {
+  modelId: string;
+  /** False when the model came from the worker's memory rather than the network or cache. */
+  fetched: boolean;
+}
+
+export type ErrorCode =
+  | 'backend-unavailable'
+  | 'model-not-found'
+  | 'manifest-invalid'
+  | 'checksum-mismatch'
+  | 'bad-input'
+  | 'worker-crashed'
+  | 'aborted'
+  | 'internal';
+
+export interface HilumErrorData {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: HilumErrorData };
+
+/** Faults the worker can inflict on itself, so tests can prove recovery on real failures. */
+export type Fault = 'lose-webgpu-device';
+
+export interface HilumWorkerApi {
+  init(options: InitOptions): Promise<Outcome<BackendInfo>>;
+  backendInfo(): Promise<Outcome<BackendInfo>>;
+  listModels(): Promise<Outcome<ModelEntry[]>>;
+  loadModel(modelId: string): Promise<Outcome<LoadResult>>;
+  classify(modelId: string, image: GreyImage): Promise<Outcome<ClassifyResult>>;
+  tensorCount(): Promise<number>;
+  injectFault(fault: Fault): Promise<Outcome<string>>;
+}

@@ -1,0 +1,125 @@
+/**
+ * Page side of the ML worker. The worker starts lazily on the first call, is re-initialised
+ * after a crash or an abort (an abort kills it: tfjs cannot stop a kernel half way), and
+ * every pending call is rejected with a typed error when it dies.
+ */
+import * as Comlink from 'comlink';
+import type { BackendInfo, ClassifyResult, ErrorCode, Fault, GreyImage, HilumWorkerApi, InitOptions, LoadResult, ModelEntry, Outcome } from './api.ts';
+
+export class HilumError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'HilumError';
+  }
+}
+
+interface Running {
+  worker: Worker;
+  remote: Comlink.Remote<HilumWorkerApi>;
+  /** Rejects when the worker dies; every call races against it. */
+  died: Promise<never>;
+  ready: Promise<BackendInfo>;
+}
+
+export class MlClient {
+  private running: Running | undefined;
+  private restarts = 0;
+
+  constructor(private options: InitOptions, private readonly onRestart?: (count: number) => void) {}
+
+  /** How many times a dead worker has been replaced; shown in diagnostics. */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  private start(): Running {
+    const worker = new Worker(new URL('./worker/index.ts', import.meta.url), { type: 'module', name: 'hilum-ml' });
+    const remote = Comlink.wrap<HilumWorkerApi>(worker);
+    const died = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        reject(new HilumError('worker-crashed', `the AI worker stopped: ${event.message || 'unknown error'}`));
+        this.discard(worker, true);
+      });
+    });
+    died.catch(() => undefined);
+    const ready: Promise<BackendInfo> = Promise.race([remote.init(this.options).then((r) => unwrap(r)), died]);
+    ready.catch(() => undefined);
+    return { worker, remote, died, ready };
+  }
+
+  private discard(worker: Worker, crashed: boolean): void {
+    if (this.running?.worker !== worker) return;
+    worker.terminate();
+    this.running = undefined;
+    if (crashed) {
+      this.restarts += 1;
+      this.onRestart?.(this.restarts);
+    }
+  }
+
+  private get current(): Running {
+    this.running ??= this.start();
+    return this.running;
+  }
+
+  /** Run one call; abort kills the worker so the next call gets a fresh one. */
+  private async call<T>(run: (remote: Comlink.Remote<HilumWorkerApi>) => Promise<Outcome<T>>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new HilumError('aborted', 'cancelled');
+    const running = this.current;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        this.discard(running.worker, false);
+        reject(new HilumError('aborted', 'cancelled'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([running.ready, running.died, aborted]);
+      return unwrap(await Promise.race([run(running.remote), running.died, aborted]));
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Change backend or thread settings: they only take effect in a fresh worker. */
+  reconfigure(options: InitOptions): void {
+    this.options = options;
+    if (this.running) this.discard(this.running.worker, false);
+  }
+
+  backend(signal?: AbortSignal): Promise<BackendInfo> {
+    return this.call((r) => r.backendInfo(), signal);
+  }
+
+  listModels(signal?: AbortSignal): Promise<ModelEntry[]> {
+    return this.call((r) => r.listModels(), signal);
+  }
+
+  loadModel(modelId: string, signal?: AbortSignal): Promise<LoadResult> {
+    return this.call((r) => r.loadModel(modelId), signal);
+  }
+
+  /** The pixel buffer is transferred, so the caller must not use `image.pixels` afterwards. */
+  classify(modelId: string, image: GreyImage, signal?: AbortSignal): Promise<ClassifyResult> {
+    return this.call((r) => r.classify(modelId, Comlink.transfer(image, [image.pixels.buffer])), signal);
+  }
+
+  tensorCount(): Promise<number> {
+    return this.call(async (r) => ({ ok: true, value: await r.tensorCount() }));
+  }
+
+  injectFault(fault: Fault): Promise<string> {
+    return this.call((r) => r.injectFault(fault));
+  }
+
+  dispose(): void {
+    if (this.running) this.discard(this.running.worker, false);
+  }
+}
+
+function unwrap<T>(result: Outcome<T>): T {
+  if (result.ok) return result.value;
+  throw new HilumError(result.error.code, result.error.message);
+}

@@ -1,0 +1,63 @@
+/**
+ * Validation of models/manifest.json. Shared by the worker (which trusts nothing it fetches)
+ * and the Node tests, so it has no DOM and no tfjs.
+ */
+import type { ModelEntry, ModelFile, ModelManifest } from './api.ts';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const SAFE_PATH = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i;
+const SHA256 = /^[0-9a-f]{64}$/;
+/** One model may not ask the worker to fetch more than this; a hostile manifest stays bounded. */
+export const MAX_MODEL_BYTES = 64 * 1024 * 1024;
+
+function parseFile(value: unknown, where: string): ModelFile {
+  if (!isRecord(value)) throw new Error(`${where}: not an object`);
+  const { path, bytes, sha256 } = value;
+  if (typeof path !== 'string' || !SAFE_PATH.test(path) || path.includes('..')) throw new Error(`${where}: bad path`);
+  if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0) throw new Error(`${where}: bad byte count`);
+  if (typeof sha256 !== 'string' || !SHA256.test(sha256)) throw new Error(`${where}: bad sha256`);
+  return { path, bytes, sha256 };
+}
+
+function parseEntry(value: unknown, index: number): ModelEntry {
+  const where = `models[${index}]`;
+  if (!isRecord(value)) throw new Error(`${where}: not an object`);
+  const { id, name, version, task, labels, positiveIndex, input, files, card, summary } = value;
+  if (typeof id !== 'string' || !SAFE_PATH.test(id)) throw new Error(`${where}: bad id`);
+  if (typeof name !== 'string' || typeof version !== 'string') throw new Error(`${where}: name and version must be strings`);
+  if (task !== 'classification') throw new Error(`${where}: unknown task ${String(task)}`);
+  if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string')) throw new Error(`${where}: bad labels`);
+  if (typeof positiveIndex !== 'number' || positiveIndex < 0 || positiveIndex >= labels.length) throw new Error(`${where}: bad positiveIndex`);
+  if (!isRecord(input)) throw new Error(`${where}: bad input`);
+  const { width, height, channels, preprocessing } = input;
+  if (typeof width !== 'number' || typeof height !== 'number' || width < 1 || height < 1 || width > 1024 || height > 1024) {
+    throw new Error(`${where}: bad input size`);
+  }
+  if (channels !== 1 || preprocessing !== 'unit-range') throw new Error(`${where}: unsupported input`);
+  if (!Array.isArray(files) || files.length === 0) throw new Error(`${where}: no files`);
+  const parsed = files.map((f, i) => parseFile(f, `${where}.files[${i}]`));
+  const sizeBytes = parsed.reduce((sum, f) => sum + f.bytes, 0);
+  if (sizeBytes > MAX_MODEL_BYTES) throw new Error(`${where}: ${sizeBytes} bytes is over the limit`);
+  if (!parsed.some((f) => f.path.endsWith('model.json'))) throw new Error(`${where}: no model.json`);
+  return {
+    id, name, version, task, labels: labels as string[], positiveIndex,
+    input: { width, height, channels, preprocessing }, files: parsed, sizeBytes,
+    card: typeof card === 'string' ? card : '', summary: typeof summary === 'string' ? summary : '',
+  };
+}
+
+export function parseManifest(json: unknown): ModelManifest {
+  if (!isRecord(json) || !Array.isArray(json.models)) throw new Error('manifest: no models list');
+  const models = json.models.map(parseEntry);
+  const ids = new Set(models.map((m) => m.id));
+  if (ids.size !== models.length) throw new Error('manifest: duplicate model ids');
+  return { models };
+}
+
+export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

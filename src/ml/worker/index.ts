@@ -1,0 +1,91 @@
+/**
+ * The ML worker: owns TensorFlow.js and every model. The page talks to it only through
+ * HilumWorkerApi (comlink). A run that fails on one backend (WebGPU device lost, a kernel
+ * error) is retried on the next backend in order, without a page reload.
+ */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HilumWorkerApi, InitOptions, LoadResult, Timing } from '../api.ts';
+import { chooseBackend, currentGpuDevice } from './backends.ts';
+import { classify } from './classify.ts';
+import { WorkerError, outcome } from './errors.ts';
+import { disposeModels, getManifest, getModel, setModelsBaseUrl } from './registry.ts';
+
+let options: InitOptions = {};
+let info: BackendInfo | undefined;
+let deviceLost = false;
+const failed = new Set<BackendName>();
+
+function watchDevice(): void {
+  deviceLost = false;
+  const device = currentGpuDevice();
+  if (device) void device.lost.then(() => { deviceLost = true; });
+}
+
+async function switchBackend(): Promise<BackendInfo> {
+  disposeModels();
+  info = await chooseBackend(options, failed);
+  watchDevice();
+  return info;
+}
+
+async function ensureBackend(): Promise<BackendInfo> {
+  if (info && deviceLost) failed.add(info.name);
+  if (!info || deviceLost) return switchBackend();
+  return info;
+}
+
+/** Errors that say something about the input or the model, not the backend: never retried. */
+function isBackendFault(error: unknown): boolean {
+  return !(error instanceof WorkerError) || error.code === 'internal';
+}
+
+async function withFallback<T>(run: () => Promise<T>): Promise<{ value: T } & Timing> {
+  let fellBackFrom: BackendName | undefined;
+  for (;;) {
+    const backend = (await ensureBackend()).name;
+    const start = performance.now();
+    try {
+      const value = await run();
+      if (deviceLost) throw new Error('the WebGPU device was lost during the run');
+      const timing: { value: T } & Timing = { value, backend, ms: performance.now() - start };
+      if (fellBackFrom) timing.fellBackFrom = fellBackFrom;
+      return timing;
+    } catch (error) {
+      if (!isBackendFault(error)) throw error;
+      failed.add(backend);
+      fellBackFrom ??= backend;
+      console.warn(`hilum: ${backend} failed (${String(error)}); trying the next backend`);
+      await switchBackend();
+    }
+  }
+}
+
+const api: HilumWorkerApi = {
+  init: (opts: InitOptions) => outcome(async () => {
+    options = opts;
+    if (opts.modelsBaseUrl) setModelsBaseUrl(opts.modelsBaseUrl);
+    failed.clear();
+    return switchBackend();
+  }),
+  backendInfo: () => outcome(ensureBackend),
+  listModels: () => outcome(async () => (await getManifest()).models),
+  loadModel: (modelId: string) => outcome(async (): Promise<LoadResult> => {
+    const { value, ...timing } = await withFallback(() => getModel(modelId));
+    return { modelId, fetched: value.fetched, ...timing };
+  }),
+  classify: (modelId: string, image: GreyImage) => outcome(async (): Promise<ClassifyResult> => {
+    const { value, ...timing } = await withFallback(() => classify(modelId, image));
+    return { modelId, scores: value, ...timing };
+  }),
+  tensorCount: () => Promise.resolve(tf.memory().numTensors),
+  injectFault: (fault: Fault) => outcome(async () => {
+    const device = currentGpuDevice();
+    if (fault !== 'lose-webgpu-device' || !device) throw new WorkerError('bad-input', 'the current backend is not WebGPU');
+    device.destroy();
+    await device.lost;
+    return 'WebGPU device destroyed';
+  }),
+};
+
+Comlink.expose(api);

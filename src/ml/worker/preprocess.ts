@@ -1,0 +1,44 @@
+/**
+ * Turn a grey image of any size and value range into a model input. Shared by the worker
+ * and the Node training script so both see exactly the same numbers.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GreyImage, ModelInput } from '../api.ts';
+import { WorkerError } from './errors.ts';
+
+/** Below this a chest film carries no usable detail; above it the worker would allocate too much. */
+const MIN_SIDE = 16;
+const MAX_SIDE = 8192;
+
+export function validateGreyImage(image: GreyImage): void {
+  const { width, height, pixels } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < MIN_SIDE || height < MIN_SIDE) {
+    throw new WorkerError('bad-input', `the image is ${width}x${height} pixels; at least ${MIN_SIDE}x${MIN_SIDE} is needed`);
+  }
+  if (width > MAX_SIDE || height > MAX_SIDE) {
+    throw new WorkerError('bad-input', `the image is ${width}x${height} pixels; at most ${MAX_SIDE} per side is accepted`);
+  }
+  if (pixels.length !== width * height) {
+    throw new WorkerError('bad-input', `expected ${width * height} pixel values, got ${pixels.length}`);
+  }
+}
+
+/**
+ * 'unit-range': scale the image's own minimum..maximum to 0..1, then resize bilinearly to the
+ * model's input. Per-image scaling makes 8-bit PNGs and 12-bit DICOM values look alike.
+ * Returns a [1, h, w, 1] tensor; call inside tf.tidy.
+ */
+export function toModelInput(image: GreyImage, input: ModelInput): tf.Tensor4D {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of image.pixels) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new WorkerError('bad-input', 'the image has values that are not numbers');
+  const range = max - min || 1;
+  const x = tf.tensor4d(image.pixels, [1, image.height, image.width, 1]);
+  const scaled = x.sub(min).div(range);
+  if (image.width === input.width && image.height === input.height) return scaled as tf.Tensor4D;
+  return tf.image.resizeBilinear(scaled as tf.Tensor4D, [input.height, input.width], true);
+}

@@ -1,0 +1,102 @@
+/**
+ * Models by manifest: fetch each file once, check its sha256 against the manifest, keep the
+ * verified bytes, and build the tfjs model for the current backend. After a backend switch
+ * the models are rebuilt from the verified bytes without another fetch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelEntry, ModelManifest } from '../api.ts';
+import { parseManifest, sha256Hex } from '../manifest.ts';
+import { WorkerError } from './errors.ts';
+
+interface LoadedModel {
+  entry: ModelEntry;
+  model: tf.LayersModel;
+  backend: string;
+}
+
+let baseUrl = '';
+let manifest: ModelManifest | undefined;
+const verified = new Map<string, tf.io.ModelArtifacts>();
+const live = new Map<string, LoadedModel>();
+
+export function setModelsBaseUrl(url: string): void {
+  if (url !== baseUrl) {
+    baseUrl = url;
+    manifest = undefined;
+  }
+}
+
+async function fetchBytes(path: string): Promise<ArrayBuffer> {
+  const response = await fetch(new URL(path, baseUrl));
+  if (!response.ok) throw new WorkerError('model-not-found', `${path}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+export async function getManifest(): Promise<ModelManifest> {
+  if (manifest) return manifest;
+  if (!baseUrl) throw new WorkerError('manifest-invalid', 'the worker was not told where models live');
+  const bytes = await fetchBytes('manifest.json');
+  try {
+    manifest = parseManifest(JSON.parse(new TextDecoder().decode(bytes)));
+  } catch (error) {
+    throw new WorkerError('manifest-invalid', `models/manifest.json is invalid: ${String(error)}`);
+  }
+  return manifest;
+}
+
+async function entryFor(id: string): Promise<ModelEntry> {
+  const entry = (await getManifest()).models.find((m) => m.id === id);
+  if (!entry) throw new WorkerError('model-not-found', `no model "${id}" in the manifest`);
+  return entry;
+}
+
+/** Fetch every file of a model and refuse it unless each one matches its checksum. */
+async function fetchVerified(entry: ModelEntry): Promise<tf.io.ModelArtifacts> {
+  const files = new Map<string, ArrayBuffer>();
+  for (const file of entry.files) {
+    const bytes = await fetchBytes(`${entry.id}/${file.path}`);
+    const digest = await sha256Hex(bytes);
+    if (bytes.byteLength !== file.bytes || digest !== file.sha256) {
+      throw new WorkerError('checksum-mismatch', `${entry.id}/${file.path} does not match the manifest (sha256 ${digest.slice(0, 12)}…)`);
+    }
+    files.set(file.path, bytes);
+  }
+  const modelJson = files.get('model.json');
+  if (!modelJson) throw new WorkerError('manifest-invalid', `${entry.id} has no model.json`);
+  const json = JSON.parse(new TextDecoder().decode(modelJson)) as tf.io.ModelJSON;
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: ArrayBuffer[] = [];
+  for (const group of json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const path of group.paths) {
+      const data = files.get(path);
+      if (!data) throw new WorkerError('manifest-invalid', `${entry.id}: weights file ${path} is not in the manifest`);
+      buffers.push(data);
+    }
+  }
+  return { modelTopology: json.modelTopology, weightSpecs: specs, weightData: tf.io.concatenateArrayBuffers(buffers) };
+}
+
+export async function getModel(id: string): Promise<{ loaded: LoadedModel; fetched: boolean }> {
+  const backend = tf.getBackend();
+  const existing = live.get(id);
+  if (existing && existing.backend === backend) return { loaded: existing, fetched: false };
+  existing?.model.dispose();
+  const entry = await entryFor(id);
+  let artifacts = verified.get(id);
+  const fetched = artifacts === undefined;
+  if (!artifacts) {
+    artifacts = await fetchVerified(entry);
+    verified.set(id, artifacts);
+  }
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const loaded = { entry, model, backend };
+  live.set(id, loaded);
+  return { loaded, fetched };
+}
+
+/** Drop every built model, e.g. before switching to another backend; verified bytes stay. */
+export function disposeModels(): void {
+  for (const { model } of live.values()) model.dispose();
+  live.clear();
+}

@@ -1,0 +1,29 @@
+/**
+ * PNG/JPEG files to grey pixels. Uses createImageBitmap and OffscreenCanvas, which exist in
+ * the page and in workers; the pure conversion is separate so Node tests can check it.
+ */
+import type { GreyImage } from '../ml/api.ts';
+
+/** ITU-R BT.601 luma, the weighting radiology viewers use for colour-to-grey. */
+export function rgbaToGrey(rgba: Uint8ClampedArray, width: number, height: number): GreyImage {
+  const pixels = new Float32Array(width * height);
+  for (let i = 0; i < pixels.length; i++) {
+    const o = i * 4;
+    pixels[i] = 0.299 * (rgba[o] ?? 0) + 0.587 * (rgba[o + 1] ?? 0) + 0.114 * (rgba[o + 2] ?? 0);
+  }
+  return { width, height, pixels };
+}
+
+export async function decodeRasterFile(file: Blob): Promise<GreyImage> {
+  const bitmap = await createImageBitmap(file);
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2D canvas available');
+    context.drawImage(bitmap, 0, 0);
+    const data = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    return rgbaToGrey(data.data, data.width, data.height);
+  } finally {
+    bitmap.close();
+  }
+}

@@ -1,0 +1,63 @@
+import type { ClassifyResult, GreyImage, ModelEntry } from '../ml/api.ts';
+import { decodeRasterFile } from '../render/raster.ts';
+import { backend } from './backend.svelte.ts';
+import { toUserMessage } from './messages.ts';
+import { ml } from './ml.ts';
+
+/** The bundled-model check: pick an image, run the model in the worker, show the scores. */
+export class DemoState {
+  models = $state.raw<ModelEntry[]>([]);
+  selectedId = $state<string | undefined>(undefined);
+  fileName = $state<string | undefined>(undefined);
+  preview = $state<string | undefined>(undefined);
+  result = $state.raw<ClassifyResult | undefined>(undefined);
+  error = $state<string | undefined>(undefined);
+  busy = $state(false);
+  private controller: AbortController | undefined;
+
+  selected = $derived(this.models.find((m) => m.id === this.selectedId));
+
+  async loadModels(): Promise<void> {
+    try {
+      this.models = await ml.listModels();
+      this.selectedId ??= this.models[0]?.id;
+    } catch (error) {
+      this.error = toUserMessage(error);
+    }
+  }
+
+  async analyse(file: File): Promise<void> {
+    const model = this.selected;
+    if (!model) return;
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.fileName = file.name;
+    this.result = undefined;
+    this.error = undefined;
+    this.busy = true;
+    if (this.preview) URL.revokeObjectURL(this.preview);
+    this.preview = URL.createObjectURL(file);
+    try {
+      let image: GreyImage;
+      try {
+        image = await decodeRasterFile(file);
+      } catch {
+        throw new Error(`${file.name} is not an image this browser can decode (PNG or JPEG expected)`);
+      }
+      const result = await ml.classify(model.id, image, controller.signal);
+      if (this.controller === controller) this.result = result;
+      backend.noteRunOn(result.backend);
+    } catch (error) {
+      if (this.controller === controller) this.error = toUserMessage(error);
+    } finally {
+      if (this.controller === controller) this.busy = false;
+    }
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+}
+
+export const demo = new DemoState();
