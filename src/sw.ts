@@ -30,7 +30,8 @@ function withSecurityHeaders(response: Response): Response {
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    const urls = entries.map((e) => new URL(e.url, self.registration.scope).href);
+    // The plugin lists the web manifest and its icons twice; addAll rejects duplicates.
+    const urls = [...new Set(entries.map((e) => new URL(e.url, self.registration.scope).href))];
     await cache.addAll(urls.map((url) => new Request(url, { cache: 'reload' })));
   })());
 });

@@ -27,8 +27,13 @@ export class DemoState {
   }
 
   async analyse(file: File): Promise<void> {
+    // A file dropped before the model list arrived must still be analysed.
+    if (!this.selected) await this.loadModels();
     const model = this.selected;
-    if (!model) return;
+    if (!model) {
+      this.error ??= 'No bundled model is available.';
+      return;
+    }
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;

@@ -1,0 +1,72 @@
+/**
+ * The app as a user meets it: served with its headers, it says which backend it chose and
+ * why, runs the bundled model on a real chest X-ray, and never asks anything of another host.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { chromiumMissing, launchBrowser, watchedContext } from '../helpers/browser.ts';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
+import { sampleChestPng } from '../helpers/data.ts';
+
+describe.skipIf(chromiumMissing)('the app in Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync('dist/index.html')) throw new Error('run `npm run build` first');
+    server = await startStaticServer({ root: 'dist', headers: 'isolated' });
+    browser = await launchBrowser({ webgpu: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('picks WASM over the software WebGPU adapter, says why, and classifies a real X-ray', async () => {
+    const w = await watchedContext(browser, server.origin);
+    await w.page.goto(`${server.origin}/`);
+    const badge = w.page.getByTestId('backend-badge');
+    await expect.poll(() => badge.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
+    const attempts = await w.page.getByTestId('backend-attempts').textContent();
+    expect(attempts).toMatch(/WebGPU: software WebGPU adapter/);
+    expect(await w.page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+
+    await w.page.getByTestId('image-input').setInputFiles(sampleChestPng());
+    const result = w.page.getByTestId('result');
+    await result.waitFor({ timeout: 60_000 });
+    const pct = await result.locator('[data-label="pneumonia"]').textContent();
+    const probability = Number.parseFloat(pct ?? '') / 100;
+    expect(probability).toBeGreaterThanOrEqual(0);
+    expect(probability).toBeLessThanOrEqual(1);
+    expect(await w.page.getByTestId('result-backend').getAttribute('data-backend')).toBe('wasm');
+    expect(w.external).toEqual([]);
+    await w.context.close();
+  });
+
+  it('tells the user when a file is not an image, and keeps working', async () => {
+    const w = await watchedContext(browser, server.origin);
+    await w.page.goto(`${server.origin}/`);
+    await w.page.getByTestId('image-input').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+    const error = w.page.getByTestId('demo-error');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toMatch(/notes\.png is not an image/);
+    await w.page.getByTestId('image-input').setInputFiles(sampleChestPng());
+    await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
+    expect(await w.page.getByTestId('demo-error').count()).toBe(0);
+    await w.context.close();
+  });
+
+  it('remembers a backend the user chose', async () => {
+    const w = await watchedContext(browser, server.origin);
+    await w.page.goto(`${server.origin}/`);
+    const name = w.page.getByTestId('backend-badge').locator('[data-backend]');
+    await expect.poll(() => name.getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
+    await w.page.getByTestId('backend-choice').selectOption('cpu');
+    await expect.poll(() => name.getAttribute('data-backend'), { timeout: 60_000 }).toBe('cpu');
+    await w.page.reload();
+    await expect.poll(() => w.page.getByTestId('backend-badge').locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('cpu');
+    expect(await w.page.getByTestId('backend-choice').inputValue()).toBe('cpu');
+    await w.context.close();
+  });
+});

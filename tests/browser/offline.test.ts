@@ -1,0 +1,50 @@
+/**
+ * A plain static host that sends no headers: the service worker must make the page
+ * cross-origin isolated (one reload on first install), precache everything, and after that
+ * the app must load and run its model with the server gone. Not one request may leave.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumMissing, launchBrowser, watchedContext } from '../helpers/browser.ts';
+import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
+import { sampleChestPng, skipWithoutData } from '../helpers/data.ts';
+
+describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without headers', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startStaticServer({ root: 'dist', headers: 'plain' });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('isolates itself, caches everything, then runs the model offline', async () => {
+    const w = await watchedContext(browser, server.origin);
+    await w.page.goto(`${server.origin}/`);
+    // First visit: the service worker installs, then the page reloads once, now isolated.
+    await expect.poll(() => w.page.evaluate(() => self.crossOriginIsolated), { timeout: 60_000, interval: 500 }).toBe(true);
+    await expect.poll(() => w.page.evaluate(async () => (await caches.keys()).length), { timeout: 30_000 }).toBeGreaterThan(0);
+    const cached = await w.page.evaluate(async () => {
+      const names = await caches.keys();
+      const cache = await caches.open(names[0] ?? '');
+      return (await cache.keys()).map((r) => new URL(r.url).pathname);
+    });
+    expect(cached).toEqual(expect.arrayContaining(['/index.html', '/models/manifest.json', '/models/pneumonia-mnist-tiny/weights.bin']));
+    expect(cached.filter((p) => p.endsWith('.wasm'))).toHaveLength(3);
+
+    await server.close();
+    await w.context.setOffline(true);
+    await w.page.reload();
+    await expect.poll(() => w.page.getByTestId('backend-badge').locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
+    expect(await w.page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    await w.page.getByTestId('image-input').setInputFiles(sampleChestPng('NORMAL'));
+    await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
+    expect(await w.page.getByTestId('result-backend').getAttribute('data-backend')).toBe('wasm');
+    expect(w.external).toEqual([]);
+    await w.context.close();
+  });
+});
