@@ -18,6 +18,7 @@ export interface LabRow {
   backend?: BackendName;
   threads?: number;
   simd?: boolean;
+  multithread?: boolean;
   adapter?: string;
   loadMs?: number;
   medianMs?: number;
@@ -63,7 +64,7 @@ async function runOne(requested: BackendName, config: LabConfig, image: GreyImag
   const row: LabRow = { requested };
   try {
     const info = await client.backend();
-    Object.assign(row, { backend: info.name, threads: info.threads, simd: info.simd, adapter: info.adapter });
+    Object.assign(row, { backend: info.name, threads: info.threads, simd: info.simd, multithread: info.multithread, adapter: info.adapter });
     if (info.name !== requested) throw new Error(`could not start (${info.attempts.find((a) => a.backend === requested)?.reason ?? 'unavailable'})`);
     const modelId = config.modelId ?? (await client.listModels())[0]?.id;
     if (!modelId) throw new Error('no bundled model');
@@ -94,4 +95,37 @@ export async function runLab(config: LabConfig, image: GreyImage = syntheticImag
     }
   }
   return rows;
+}
+
+export interface DrillResult {
+  before?: BackendName;
+  after?: BackendName;
+  fellBackFrom?: BackendName;
+  /** Largest difference between the probabilities before and after the fallback. */
+  maxDiff?: number;
+  error?: string;
+}
+
+/**
+ * Device-loss drill: classify on WebGPU, destroy the GPU device, classify again. The second
+ * run must fall back to the next backend by itself and give the same answer.
+ */
+export async function runDeviceLossDrill(image: GreyImage = syntheticImage()): Promise<DrillResult> {
+  const client = new MlClient({ preferred: 'webgpu', modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const result: DrillResult = {};
+  try {
+    const modelId = (await client.listModels())[0]?.id ?? '';
+    const first = await client.classify(modelId, { ...image, pixels: image.pixels.slice() });
+    result.before = first.backend;
+    await client.injectFault('lose-webgpu-device');
+    const second = await client.classify(modelId, { ...image, pixels: image.pixels.slice() });
+    result.after = second.backend;
+    if (second.fellBackFrom) result.fellBackFrom = second.fellBackFrom;
+    result.maxDiff = Math.max(...second.scores.map((s, i) => Math.abs(s.probability - (first.scores[i]?.probability ?? 0))));
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    client.dispose();
+  }
+  return result;
 }

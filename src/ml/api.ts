@@ -23,6 +23,8 @@ export interface BackendInfo {
   /** WASM only: threads in use (1 when the page is not cross-origin isolated). */
   threads?: number;
   simd?: boolean;
+  /** WASM only: the threaded binary loaded (needs cross-origin isolation). */
+  multithread?: boolean;
   /** WebGPU only: vendor/architecture of the adapter. */
   adapter?: string;
   /** Every backend considered, in order, with the reason a better one was not used. */

@@ -3,6 +3,7 @@ import { decodeRasterFile } from '../render/raster.ts';
 import { backend } from './backend.svelte.ts';
 import { toUserMessage } from './messages.ts';
 import { ml } from './ml.ts';
+import { toasts } from './toasts.svelte.ts';
 
 /** The bundled-model check: pick an image, run the model in the worker, show the scores. */
 export class DemoState {
@@ -53,6 +54,7 @@ export class DemoState {
       const result = await ml.classify(model.id, image, controller.signal);
       if (this.controller === controller) this.result = result;
       backend.noteRunOn(result.backend);
+      if (result.fellBackFrom) toasts.show(`${result.fellBackFrom} failed during the run; Hilum continued on ${result.backend}.`, 'error');
     } catch (error) {
       if (this.controller === controller) this.error = toUserMessage(error);
     } finally {

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../helpers/browser.ts';
-import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
+import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
+import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
 import { sampleChestPng } from '../helpers/data.ts';
 
 describe.skipIf(chromiumMissing)('the app in Chromium', () => {
@@ -54,6 +54,19 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
     await w.page.getByTestId('image-input').setInputFiles(sampleChestPng());
     await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
     expect(await w.page.getByTestId('demo-error').count()).toBe(0);
+    await w.context.close();
+  });
+
+  it('is installable: Chromium reports no installability error', async () => {
+    const w = await watchedContext(browser, server.origin);
+    await w.page.goto(`${server.origin}/`);
+    await w.page.getByText('Hilum is ready to work offline.').waitFor({ timeout: 60_000 });
+    const cdp = await w.context.newCDPSession(w.page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    // Playwright's contexts are incognito, which Chromium reports; anything else is ours.
+    expect(installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
+    const manifest = await w.page.evaluate(async () => (await fetch('manifest.webmanifest')).json() as Promise<{ icons: { sizes: string }[] }>);
+    expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
     await w.context.close();
   });
 

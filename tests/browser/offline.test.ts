@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../helpers/browser.ts';
-import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
+import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
+import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
 import { sampleChestPng, skipWithoutData } from '../helpers/data.ts';
 
 describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without headers', () => {

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../helpers/browser.ts';
-import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
+import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
+import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
 
 /** Kernel names are string constants that survive minification: a sure sign of tfjs. */
 const TFJS_MARKERS = ['"FusedConv2D"', '"Conv2DBackpropInput"', '`FusedConv2D`', "'FusedConv2D'"];

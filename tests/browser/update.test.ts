@@ -1,8 +1,8 @@
 /** A new deployment is announced, and the page reloads only when the user says so. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../helpers/browser.ts';
-import { startStaticServer, type StaticServer } from '../helpers/static-server.ts';
+import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
+import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
 
 describe.skipIf(chromiumMissing)('updates', () => {
   let server: StaticServer;

@@ -69,6 +69,7 @@ async function describe(name: BackendName, attempts: BackendAttempt[], preferred
   if (name === 'wasm') {
     info.threads = getThreadsCount();
     info.simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+    info.multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
   }
   if (adapter !== undefined) info.adapter = adapter;
   return info;

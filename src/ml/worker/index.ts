@@ -41,7 +41,8 @@ function isBackendFault(error: unknown): boolean {
 }
 
 async function withFallback<T>(run: () => Promise<T>): Promise<{ value: T } & Timing> {
-  let fellBackFrom: BackendName | undefined;
+  // A device lost between runs counts as a fallback of this run: the user should hear of it.
+  let fellBackFrom: BackendName | undefined = info && deviceLost ? info.name : undefined;
   for (;;) {
     const backend = (await ensureBackend()).name;
     const start = performance.now();

@@ -21,8 +21,11 @@ const live = new Map<string, LoadedModel>();
 
 export function setModelsBaseUrl(url: string): void {
   if (url !== baseUrl) {
+    // Another source: nothing fetched from the old one may be reused unverified.
     baseUrl = url;
     manifest = undefined;
+    verified.clear();
+    disposeModels();
   }
 }
 

@@ -29,8 +29,8 @@ export interface WatchedContext {
   page: Page;
 }
 
-export async function watchedContext(browser: Browser, origin: string): Promise<WatchedContext> {
-  const context = await browser.newContext({ serviceWorkers: 'allow' });
+export async function watchedContext(browser: Browser, origin: string, serviceWorkers: 'allow' | 'block' = 'allow'): Promise<WatchedContext> {
+  const context = await browser.newContext({ serviceWorkers });
   const requests: string[] = [];
   const external: string[] = [];
   const consoleErrors: string[] = [];

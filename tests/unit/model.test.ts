@@ -1,0 +1,74 @@
+/**
+ * The shipped model through the worker's own code (registry, checksum check, preprocessing,
+ * classify) in Node on the CPU backend: its AUC on the real PneumoniaMNIST test split, no
+ * tensor leak, and refusal of a tampered weights file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { classify } from '../../src/ml/worker/classify.ts';
+import { disposeModels, getModel, setModelsBaseUrl } from '../../src/ml/worker/registry.ts';
+import { passesConvCheck } from '../../src/ml/worker/conv-check.ts';
+import { auc } from '../../src/ml/metrics.ts';
+import { readNpz } from '../../src/cli/npz.ts';
+import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { dataPath, skipWithoutData } from '../helpers/data.ts';
+
+const ID = 'pneumonia-mnist-tiny';
+
+describe('the bundled model in Node', () => {
+  let server: StaticServer;
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    server = await startStaticServer({ root: 'public/models', headers: 'plain' });
+    setModelsBaseUrl(`${server.origin}/`);
+  });
+  afterAll(async () => {
+    disposeModels();
+    await server?.close();
+  });
+
+  it('passes the convolution self-test the backend chooser uses', async () => {
+    expect(await passesConvCheck()).toBe(true);
+  });
+
+  it.skipIf(skipWithoutData)('reaches the AUC its card states on the official test split, without leaking tensors', async () => {
+    await getModel(ID);
+    const npz = readNpz(dataPath('pneumoniamnist-28', 'pneumoniamnist_28_reconstructed.npz'));
+    const images = npz.get('test_images');
+    const labels = npz.get('test_labels');
+    if (!images || !labels) throw new Error('npz lacks the test split');
+    const before = tf.memory().numTensors;
+    const scores: number[] = [];
+    for (let i = 0; i < labels.data.length; i++) {
+      const pixels = Float32Array.from(images.data.subarray(i * 784, (i + 1) * 784));
+      const result = await classify(ID, { width: 28, height: 28, pixels });
+      scores.push(result[1]?.probability ?? Number.NaN);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(auc(scores, labels.data)).toBeGreaterThan(0.93);
+  });
+
+  it('rejects bad images with a reason', async () => {
+    await expect(classify(ID, { width: 8, height: 8, pixels: new Float32Array(64) })).rejects.toThrow(/at least 16x16/);
+    await expect(classify(ID, { width: 32, height: 32, pixels: new Float32Array(10) })).rejects.toThrow(/expected 1024 pixel values/);
+  });
+
+  it('refuses a model whose weights do not match the manifest', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'hilum-models-'));
+    cpSync('public/models', copy, { recursive: true });
+    writeFileSync(join(copy, ID, 'weights.bin'), new Uint8Array(23816).fill(7));
+    const tampered = await startStaticServer({ root: copy, headers: 'plain' });
+    try {
+      disposeModels();
+      setModelsBaseUrl(`${tampered.origin}/`);
+      await expect(getModel(ID)).rejects.toMatchObject({ code: 'checksum-mismatch' });
+    } finally {
+      setModelsBaseUrl(`${server.origin}/`);
+      await tampered.close();
+    }
+  });
+});
