@@ -38,7 +38,11 @@ export function toModelInput(image: GreyImage, input: ModelInput): tf.Tensor4D {
   if (!Number.isFinite(min) || !Number.isFinite(max)) throw new WorkerError('bad-input', 'the image has values that are not numbers');
   const range = max - min || 1;
   const x = tf.tensor4d(image.pixels, [1, image.height, image.width, 1]);
-  const scaled = x.sub(min).div(range);
-  if (image.width === input.width && image.height === input.height) return scaled as tf.Tensor4D;
-  return tf.image.resizeBilinear(scaled as tf.Tensor4D, [input.height, input.width], true);
+  let scaled = x.sub(min).div(range) as tf.Tensor4D;
+  if (image.width === input.width && image.height === input.height) return scaled;
+  // Bilinear sampling alone aliases when shrinking a lot; average whole blocks first, the
+  // way an area resize does, so a 2,000-pixel film and a 128-pixel PNG give similar inputs.
+  const factor = Math.min(Math.floor(image.height / input.height), Math.floor(image.width / input.width));
+  if (factor >= 2) scaled = tf.avgPool(scaled, factor, factor, 'valid');
+  return tf.image.resizeBilinear(scaled, [input.height, input.width], true);
 }
