@@ -12,6 +12,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, type BackendAttempt, type BackendInfo, type BackendName, type BackendPreference, type InitOptions } from '../api.ts';
 import { passesConvCheck } from './conv-check.ts';
+import { registerWasmGradients } from './wasm-gradients.ts';
 
 // Served from our own origin (and precached), never a CDN.
 setWasmPaths({
@@ -61,6 +62,8 @@ async function startBackend(name: BackendName, options: InitOptions, explicit: b
   if (!(await passesConvCheck())) {
     return { ok: false, reason: 'gave wrong results in a convolution self-test' };
   }
+  // So that fine-tuning convolutions works on machines without WebGPU.
+  if (name === 'wasm') registerWasmGradients();
   return adapter === undefined ? { ok: true } : { ok: true, adapter };
 }
 
