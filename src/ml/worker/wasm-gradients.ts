@@ -55,7 +55,7 @@ export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputS
     if (sh > 1 || sw > 1) {
       // Interleave stride-1 zeros between the rows and columns of dy.
       const spread = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, cout]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-      dilated = tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, cout]), [0, 0, 0, 0], [-1, (oh - 1) * sh + 1, (ow - 1) * sw + 1, -1]);
+      dilated = tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, cout]), [0, 0, 0, 0], [-1, (oh - 1) * sh + 1, (ow - 1) * sw + 1, -1]) as tf.Tensor4D;
     }
     const p = padInfo(inputShape, filter.shape, attrs);
     const top = kh - 1 - p.top;
