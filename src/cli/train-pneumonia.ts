@@ -8,10 +8,10 @@ import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradients } from '../ml/worker/wasm-gradients.ts';
-import { accuracy, auc, confusion } from '../ml/metrics.ts';
+import { auc, confusion } from '../ml/metrics.ts';
 import { augment } from './augment.ts';
 import { loadKermany, unitRangeBatch, type GreyStack } from './kermany.ts';
-import { MODELS_DIR, saveLayersModel, writeManifestEntry } from './model-files.ts';
+import { MODELS_DIR, saveLayersModel } from './model-files.ts';
 import { seededRandom } from './seeded.ts';
 import { argValue, dataRoot } from './args.ts';
 

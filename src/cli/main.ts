@@ -1,0 +1,12 @@
+/** Hilum's command line: `npm run cli -- <command> ...`. */
+import { inspect } from './inspect.ts';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect };
+
+const [command = '', ...rest] = process.argv.slice(2);
+const run = COMMANDS[command];
+if (!run) {
+  console.error(`usage: npm run cli -- <${Object.keys(COMMANDS).join('|')}> ...`);
+  process.exit(2);
+}
+process.exitCode = await run(rest);

@@ -1,0 +1,56 @@
+/**
+ * Stored bytes to stored values: 1, 8, 16 or 32 bits, either byte order, signed values
+ * sign-extended from Bits Stored (a 12-bit signed value lives in a 16-bit word).
+ */
+import type { ImageInfo } from '../image-info.ts';
+
+export type StoredPixels = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+
+function unpackBits(bytes: Uint8Array, count: number): Uint8Array {
+  const out = new Uint8Array(count);
+  for (let i = 0; i < count; i++) out[i] = ((bytes[i >> 3] ?? 0) >> (i & 7)) & 1;
+  return out;
+}
+
+/** Copy into an aligned buffer, swapping bytes when the data is big endian. */
+function words(bytes: Uint8Array, size: 2 | 4, count: number, bigEndian: boolean): ArrayBuffer {
+  const out = new Uint8Array(count * size);
+  out.set(bytes.subarray(0, count * size));
+  if (bigEndian) {
+    for (let i = 0; i < out.length; i += size) out.subarray(i, i + size).reverse();
+  }
+  return out.buffer;
+}
+
+function signExtend(values: Int16Array | Int32Array, bitsStored: number, bitsAllocated: number): void {
+  if (bitsStored >= bitsAllocated) return;
+  const shift = 32 - bitsStored;
+  for (let i = 0; i < values.length; i++) values[i] = ((values[i] ?? 0) << shift) >> shift;
+}
+
+export function storedValues(bytes: Uint8Array, info: ImageInfo, samples: number, bigEndian = false): StoredPixels {
+  const signed = info.pixelRepresentation === 1;
+  switch (info.bitsAllocated) {
+    case 1:
+      return unpackBits(bytes, samples);
+    case 8: {
+      const view = bytes.subarray(0, samples);
+      return signed ? new Int8Array(view.buffer, view.byteOffset, view.length).slice() : view.slice();
+    }
+    case 16: {
+      const buffer = words(bytes, 2, samples, bigEndian);
+      if (!signed) return new Uint16Array(buffer);
+      const values = new Int16Array(buffer);
+      const wide = new Int32Array(values);
+      signExtend(wide, info.bitsStored, 16);
+      return info.bitsStored < 16 ? new Int16Array(wide) : values;
+    }
+    default: {
+      const buffer = words(bytes, 4, samples, bigEndian);
+      if (!signed) return new Uint32Array(buffer);
+      const values = new Int32Array(buffer);
+      signExtend(values, info.bitsStored, 32);
+      return values;
+    }
+  }
+}
