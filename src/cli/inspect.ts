@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { openDicom } from '../dicom/open.ts';
 import { pixelStats, type PixelStats } from '../dicom/image-frame.ts';
 import { DicomError } from '../dicom/errors.ts';
+import { useNodeCodecs } from '../dicom/codecs/node-locator.ts';
+
+useNodeCodecs();
 
 export interface InspectResult {
   file: string;

@@ -7,6 +7,7 @@ import type { DataSet } from 'dicom-parser';
 import { DicomError } from './errors.ts';
 import type { ImageInfo } from './image-info.ts';
 import type { StoredPixels } from './decoders/native.ts';
+import type { Photometric } from './image-info.ts';
 
 function interleave(values: StoredPixels, pixels: number): Float32Array {
   const out = new Float32Array(pixels * 3);
@@ -40,15 +41,15 @@ function ybrToRgb(ybr: Float32Array, max: number): void {
   }
 }
 
-export function toRgb(values: StoredPixels, info: ImageInfo, interleaved: boolean): Float32Array {
+export function toRgb(values: StoredPixels, info: ImageInfo, interleaved: boolean, photometric: Photometric = info.photometric): Float32Array {
   const pixels = info.rows * info.columns;
-  if (info.photometric === 'YBR_FULL_422' && values.length === pixels * 2) {
+  if (photometric === 'YBR_FULL_422' && values.length === pixels * 2) {
     const rgb = expand422(values, pixels);
     ybrToRgb(rgb, 2 ** info.bitsStored - 1);
     return rgb;
   }
-  const rgb = info.planarConfiguration === 1 && !interleaved ? interleave(values, pixels) : Float32Array.from(values);
-  if (info.photometric === 'YBR_FULL' || info.photometric === 'YBR_FULL_422') ybrToRgb(rgb, 2 ** info.bitsStored - 1);
+  const rgb = interleaved ? Float32Array.from(values) : interleave(values, pixels);
+  if (photometric === 'YBR_FULL' || photometric === 'YBR_FULL_422') ybrToRgb(rgb, 2 ** info.bitsStored - 1);
   return rgb;
 }
 

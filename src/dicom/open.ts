@@ -3,7 +3,7 @@
  * 500-frame file or a 1,000-file folder only holds in memory the frames someone looks at.
  */
 import type { DataSet } from 'dicom-parser';
-import { alwaysInterleaved, decoderFor } from './decoders/index.ts';
+import { decoderFor } from './decoders/index.ts';
 import { paletteToRgb, toRgb } from './colour.ts';
 import type { ImageFrame } from './image-frame.ts';
 import { readImageInfo, type ImageInfo } from './image-info.ts';
@@ -45,11 +45,11 @@ export async function openDicom(bytes: Uint8Array): Promise<DicomImage> {
     async decodeFrame(index: number): Promise<ImageFrame> {
       if (!Number.isInteger(index) || index < 0 || index >= info.frames) throw new DicomError('invalid', `there is no frame ${index + 1}`);
       try {
-        const stored = await decoder(dataSet, info, index);
+        const decoded = await decoder(dataSet, info, index);
         let pixels: Float32Array;
-        if (info.photometric === 'PALETTE COLOR') pixels = paletteToRgb(stored, dataSet);
-        else if (info.samplesPerPixel === 3) pixels = toRgb(stored, info, alwaysInterleaved(transferSyntaxUID));
-        else pixels = modality(stored, info);
+        if (info.photometric === 'PALETTE COLOR') pixels = paletteToRgb(decoded.values, dataSet);
+        else if (info.samplesPerPixel === 3) pixels = toRgb(decoded.values, info, decoded.interleaved, decoded.photometric);
+        else pixels = modality(decoded.values, info);
         return frameOf(pixels, info, index);
       } catch (error) {
         throw toDicomError(error);

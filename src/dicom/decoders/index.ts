@@ -2,15 +2,14 @@
  * Frame decoders keyed by transfer syntax UID. Each returns stored values, sample-interleaved,
  * in native byte order. A syntax missing here is an error that names it.
  */
-import type { DataSet } from 'dicom-parser';
 import { DicomError } from '../errors.ts';
 import type { ImageInfo } from '../image-info.ts';
 import { encapsulatedFrame, nativeFrame } from '../frame-bytes.ts';
 import { DEFLATED_LE, EXPLICIT_BE, EXPLICIT_LE, IMPLICIT_LE, RLE_LOSSLESS, describeTransferSyntax } from '../transfer-syntax.ts';
 import { decodeRle } from './rle.ts';
-import { storedValues, type StoredPixels } from './native.ts';
-
-export type FrameDecoder = (dataSet: DataSet, info: ImageInfo, index: number) => Promise<StoredPixels>;
+import { storedValues } from './native.ts';
+import { codecDecoder } from './compressed.ts';
+import type { FrameDecoder } from './types.ts';
 
 function samplesIn(info: ImageInfo): number {
   return info.rows * info.columns * info.samplesPerPixel;
@@ -21,15 +20,17 @@ function nativeSamples(info: ImageInfo): number {
   return info.photometric === 'YBR_FULL_422' ? info.rows * info.columns * 2 : samplesIn(info);
 }
 
-const native = (bigEndian: boolean): FrameDecoder => (dataSet, info, index) =>
-  Promise.resolve(storedValues(nativeFrame(dataSet, info, index), info, nativeSamples(info), bigEndian && info.bitsAllocated > 8));
+const native = (bigEndian: boolean): FrameDecoder => (dataSet, info, index) => Promise.resolve({
+  values: storedValues(nativeFrame(dataSet, info, index), info, nativeSamples(info), bigEndian && info.bitsAllocated > 8),
+  interleaved: info.planarConfiguration === 0,
+});
 
 const rle: FrameDecoder = (dataSet, info, index) => {
   if (info.bitsAllocated === 1) {
     throw new DicomError('unsupported-format', `RLE with ${info.bitsAllocated} bits allocated is not supported`);
   }
   // RLE output is always sample-interleaved, whatever Planar Configuration says.
-  return Promise.resolve(storedValues(decodeRle(encapsulatedFrame(dataSet, info, index), info), info, samplesIn(info)));
+  return Promise.resolve({ values: storedValues(decodeRle(encapsulatedFrame(dataSet, info, index), info), info, samplesIn(info)), interleaved: true });
 };
 
 export const DECODERS: Readonly<Record<string, FrameDecoder>> = {
@@ -38,15 +39,19 @@ export const DECODERS: Readonly<Record<string, FrameDecoder>> = {
   [DEFLATED_LE]: native(false),
   [EXPLICIT_BE]: native(true),
   [RLE_LOSSLESS]: rle,
+  // libjpeg-turbo here is its 8-bit build: 12-bit JPEG Extended needs its own decoder.
+  '1.2.840.10008.1.2.4.50': codecDecoder('libjpeg-turbo', true),
+  '1.2.840.10008.1.2.4.80': codecDecoder('charls', false),
+  '1.2.840.10008.1.2.4.81': codecDecoder('charls', false),
+  '1.2.840.10008.1.2.4.90': codecDecoder('openjpeg', true),
+  '1.2.840.10008.1.2.4.91': codecDecoder('openjpeg', true),
+  '1.2.840.10008.1.2.4.201': codecDecoder('openjph', true),
+  '1.2.840.10008.1.2.4.202': codecDecoder('openjph', true),
+  '1.2.840.10008.1.2.4.203': codecDecoder('openjph', true),
 };
 
 export function decoderFor(uid: string): FrameDecoder {
   const decoder = DECODERS[uid];
   if (!decoder) throw new DicomError('unsupported-transfer-syntax', `transfer syntax ${describeTransferSyntax(uid)} is not supported yet`);
   return decoder;
-}
-
-/** Whether pixels arrive sample-interleaved regardless of the Planar Configuration tag. */
-export function alwaysInterleaved(uid: string): boolean {
-  return uid === RLE_LOSSLESS;
 }
