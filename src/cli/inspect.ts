@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openDicom } from '../dicom/open.ts';
 import { pixelStats, type PixelStats } from '../dicom/image-frame.ts';
 import { DicomError } from '../dicom/errors.ts';
-import { useNodeCodecs } from '../dicom/codecs/node-locator.ts';
+import { useNodeCodecs } from './node-codecs.ts';
 
 useNodeCodecs();
 

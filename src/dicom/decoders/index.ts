@@ -10,6 +10,7 @@ import { decodeRle } from './rle.ts';
 import { storedValues } from './native.ts';
 import { codecDecoder } from './compressed.ts';
 import type { FrameDecoder } from './types.ts';
+import { decodeJpegLossless } from './jpeg-lossless.ts';
 
 function samplesIn(info: ImageInfo): number {
   return info.rows * info.columns * info.samplesPerPixel;
@@ -33,6 +34,15 @@ const rle: FrameDecoder = (dataSet, info, index) => {
   return Promise.resolve({ values: storedValues(decodeRle(encapsulatedFrame(dataSet, info, index), info), info, samplesIn(info)), interleaved: true });
 };
 
+const jpegLossless: FrameDecoder = (dataSet, info, index) => {
+  const image = decodeJpegLossless(encapsulatedFrame(dataSet, info, index));
+  if (image.width !== info.columns || image.height !== info.rows || image.components !== info.samplesPerPixel) {
+    throw new DicomError('invalid', `the JPEG frame is ${image.width}x${image.height}x${image.components}, the header says ${info.columns}x${info.rows}x${info.samplesPerPixel}`);
+  }
+  const bytes = new Uint8Array(image.samples.buffer);
+  return Promise.resolve({ values: storedValues(bytes, { ...info, bitsAllocated: 16 }, image.samples.length), interleaved: true });
+};
+
 export const DECODERS: Readonly<Record<string, FrameDecoder>> = {
   [IMPLICIT_LE]: native(false),
   [EXPLICIT_LE]: native(false),
@@ -41,6 +51,8 @@ export const DECODERS: Readonly<Record<string, FrameDecoder>> = {
   [RLE_LOSSLESS]: rle,
   // libjpeg-turbo here is its 8-bit build: 12-bit JPEG Extended needs its own decoder.
   '1.2.840.10008.1.2.4.50': codecDecoder('libjpeg-turbo', true),
+  '1.2.840.10008.1.2.4.57': jpegLossless,
+  '1.2.840.10008.1.2.4.70': jpegLossless,
   '1.2.840.10008.1.2.4.80': codecDecoder('charls', false),
   '1.2.840.10008.1.2.4.81': codecDecoder('charls', false),
   '1.2.840.10008.1.2.4.90': codecDecoder('openjpeg', true),

@@ -1,6 +1,6 @@
 /** Node hosts (CLI, tests): the codecs' .wasm files straight from node_modules. */
 import { createRequire } from 'node:module';
-import { setCodecLocator, type CodecName } from './wasm-codecs.ts';
+import { setCodecLocator, type CodecName } from '../dicom/codecs/wasm-codecs.ts';
 
 const require = createRequire(import.meta.url);
 
