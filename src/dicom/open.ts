@@ -39,7 +39,12 @@ function frameOf(pixels: Float32Array, info: ImageInfo, index: number): ImageFra
 export async function openDicom(bytes: Uint8Array): Promise<DicomImage> {
   const { dataSet, transferSyntaxUID } = await parseDicom(bytes);
   const decoder = decoderFor(transferSyntaxUID);
-  const info = readImageInfo(dataSet);
+  let info: ImageInfo;
+  try {
+    info = readImageInfo(dataSet);
+  } catch (error) {
+    throw toDicomError(error);
+  }
   return {
     dataSet, transferSyntaxUID, info,
     async decodeFrame(index: number): Promise<ImageFrame> {
