@@ -1,0 +1,109 @@
+/**
+ * Window/level: modality values to 8-bit display grey through a lookup table. The table is
+ * built once per window and reused for every frame of a series, so scrolling stays cheap.
+ */
+import type { ImageFrame } from '../dicom/image-frame.ts';
+
+export interface Window {
+  center: number;
+  width: number;
+}
+
+export const WINDOW_PRESETS: Readonly<Record<string, Window>> = {
+  lung: { center: -600, width: 1500 },
+  mediastinum: { center: 40, width: 400 },
+  bone: { center: 400, width: 1800 },
+  brain: { center: 40, width: 80 },
+};
+
+/** DICOM PS3.3 C.11.2.1.2 linear VOI function, mapped to 0..255. */
+export function windowValue(value: number, w: Window): number {
+  const width = Math.max(1, w.width);
+  const low = w.center - 0.5 - (width - 1) / 2;
+  const high = w.center - 0.5 + (width - 1) / 2;
+  if (value <= low) return 0;
+  if (value > high) return 255;
+  return Math.round(((value - (w.center - 0.5)) / (width - 1) + 0.5) * 255);
+}
+
+/** The 1st..99th percentile of the values, ignoring padding: a window that shows the anatomy. */
+export function autoWindow(frame: ImageFrame): Window {
+  const values = frame.paddingValue === undefined ? frame.pixels : frame.pixels.filter((v) => v !== frame.paddingValue);
+  if (values.length === 0) return { center: 0, width: 1 };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const bins = 1024;
+  const counts = new Uint32Array(bins);
+  const scale = (bins - 1) / Math.max(1e-9, max - min);
+  for (const v of values) {
+    const bin = Math.floor((v - min) * scale);
+    counts[bin] = (counts[bin] ?? 0) + 1;
+  }
+  const at = (fraction: number): number => {
+    let seen = 0;
+    for (let i = 0; i < bins; i++) {
+      seen += counts[i] ?? 0;
+      if (seen >= fraction * values.length) return min + i / scale;
+    }
+    return max;
+  };
+  const low = at(0.01);
+  const high = at(0.99);
+  return { center: (low + high) / 2, width: Math.max(1, high - low) };
+}
+
+/** The window the file asks for, else an automatic one. */
+export function defaultWindow(frame: ImageFrame): Window {
+  return frame.window ?? autoWindow(frame);
+}
+
+/**
+ * A cached lookup from integer modality values to grey, built for the range of the data.
+ * Values outside the table (float data, or outliers) go through windowValue directly.
+ */
+export class WindowLut {
+  private readonly table: Uint8Array;
+  constructor(readonly window: Window, readonly invert: boolean, private readonly min: number, max: number) {
+    const size = Math.min(1 << 20, Math.max(1, Math.ceil(max - min) + 1));
+    this.table = new Uint8Array(size);
+    for (let i = 0; i < size; i++) {
+      const g = windowValue(min + i, window);
+      this.table[i] = invert ? 255 - g : g;
+    }
+  }
+
+  grey(value: number): number {
+    const index = value - this.min;
+    if (Number.isInteger(index) && index >= 0 && index < this.table.length) return this.table[index] ?? 0;
+    const g = windowValue(value, this.window);
+    return this.invert ? 255 - g : g;
+  }
+}
+
+/** Frame to RGBA bytes for a canvas ImageData. Grey goes through the LUT; colour is shown as is. */
+export function renderRgba(frame: ImageFrame, lut: WindowLut, out = new Uint8ClampedArray(frame.width * frame.height * 4)): Uint8ClampedArray {
+  const n = frame.width * frame.height;
+  const p = frame.pixels;
+  if (frame.samples === 3) {
+    const scale = frame.bitsStored > 8 ? 255 / (2 ** frame.bitsStored - 1) : 1;
+    for (let i = 0; i < n; i++) {
+      out[i * 4] = (p[i * 3] ?? 0) * scale;
+      out[i * 4 + 1] = (p[i * 3 + 1] ?? 0) * scale;
+      out[i * 4 + 2] = (p[i * 3 + 2] ?? 0) * scale;
+      out[i * 4 + 3] = 255;
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    const g = lut.grey(p[i] ?? 0);
+    out[i * 4] = g;
+    out[i * 4 + 1] = g;
+    out[i * 4 + 2] = g;
+    out[i * 4 + 3] = 255;
+  }
+  return out;
+}
