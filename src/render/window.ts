@@ -67,13 +67,17 @@ export function defaultWindow(frame: ImageFrame): Window {
  */
 export class WindowLut {
   private readonly table: Uint8Array;
-  constructor(readonly window: Window, readonly invert: boolean, private readonly min: number, max: number) {
+  constructor(readonly window: Window, readonly invert: boolean, private readonly min: number, private readonly max: number) {
     const size = Math.min(1 << 20, Math.max(1, Math.ceil(max - min) + 1));
     this.table = new Uint8Array(size);
     for (let i = 0; i < size; i++) {
       const g = windowValue(min + i, window);
       this.table[i] = invert ? 255 - g : g;
     }
+  }
+
+  covers(min: number, max: number): boolean {
+    return min >= this.min && max <= this.max;
   }
 
   grey(value: number): number {

@@ -1,5 +1,6 @@
 import type { ClassifyResult, GreyImage, ModelEntry } from '../ml/api.ts';
-import { decodeRasterFile } from '../render/raster.ts';
+import type { ImageFrame } from '../dicom/image-frame.ts';
+import { frameToGrey } from '../imaging/to-grey.ts';
 import { backend } from './backend.svelte.ts';
 import { toUserMessage } from './messages.ts';
 import { ml } from './ml.ts';
@@ -10,7 +11,6 @@ export class DemoState {
   models = $state.raw<ModelEntry[]>([]);
   selectedId = $state<string | undefined>(undefined);
   fileName = $state<string | undefined>(undefined);
-  preview = $state<string | undefined>(undefined);
   result = $state.raw<ClassifyResult | undefined>(undefined);
   error = $state<string | undefined>(undefined);
   busy = $state(false);
@@ -27,7 +27,8 @@ export class DemoState {
     }
   }
 
-  async analyse(file: File): Promise<void> {
+  /** Run the selected model on the frame the viewer shows. */
+  async analyse(frame: ImageFrame, name: string): Promise<void> {
     // A file dropped before the model list arrived must still be analysed.
     if (!this.selected) await this.loadModels();
     const model = this.selected;
@@ -38,19 +39,12 @@ export class DemoState {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    this.fileName = file.name;
+    this.fileName = name;
     this.result = undefined;
     this.error = undefined;
     this.busy = true;
-    if (this.preview) URL.revokeObjectURL(this.preview);
-    this.preview = URL.createObjectURL(file);
     try {
-      let image: GreyImage;
-      try {
-        image = await decodeRasterFile(file);
-      } catch {
-        throw new Error(`${file.name} is not an image this browser can decode (PNG or JPEG expected)`);
-      }
+      const image: GreyImage = frameToGrey(frame);
       const result = await ml.classify(model.id, image, controller.signal);
       if (this.controller === controller) this.result = result;
       backend.noteRunOn(result.backend);

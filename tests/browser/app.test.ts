@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
 import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { analyseFile } from '../helpers/app.ts';
 import { sampleChestPng } from '../helpers/data.ts';
 
 describe.skipIf(chromiumMissing)('the app in Chromium', () => {
@@ -32,7 +33,7 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
     expect(attempts).toMatch(/WebGPU: software WebGPU adapter/);
     expect(await w.page.evaluate(() => self.crossOriginIsolated)).toBe(true);
 
-    await w.page.getByTestId('image-input').setInputFiles(sampleChestPng());
+    await analyseFile(w.page, sampleChestPng());
     const result = w.page.getByTestId('result');
     await result.waitFor({ timeout: 60_000 });
     const pct = await result.locator('[data-label="pneumonia"]').textContent();
@@ -44,14 +45,16 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
     await w.context.close();
   });
 
-  it('tells the user when a file is not an image, and keeps working', async () => {
+  it('lists a file that is not an image or DICOM, and keeps working', async () => {
     const w = await watchedContext(browser, server.origin);
     await w.page.goto(`${server.origin}/`);
-    await w.page.getByTestId('image-input').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
-    const error = w.page.getByTestId('demo-error');
-    await error.waitFor({ timeout: 30_000 });
-    expect(await error.textContent()).toMatch(/notes\.png is not an image/);
-    await w.page.getByTestId('image-input').setInputFiles(sampleChestPng());
+    await w.page.getByTestId('files-input').setInputFiles([
+      { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') },
+    ]);
+    const errors = w.page.getByTestId('file-errors');
+    await errors.waitFor({ timeout: 30_000 });
+    expect(await errors.textContent()).toMatch(/notes\.png: not a DICOM file or an image/);
+    await analyseFile(w.page, sampleChestPng());
     await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
     expect(await w.page.getByTestId('demo-error').count()).toBe(0);
     await w.context.close();

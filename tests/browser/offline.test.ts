@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
 import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { analyseFile } from '../helpers/app.ts';
 import { sampleChestPng, skipWithoutData } from '../helpers/data.ts';
 
 describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without headers', () => {
@@ -41,7 +42,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without 
     await w.page.reload();
     await expect.poll(() => w.page.getByTestId('backend-badge').locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
     expect(await w.page.evaluate(() => self.crossOriginIsolated)).toBe(true);
-    await w.page.getByTestId('image-input').setInputFiles(sampleChestPng('NORMAL'));
+    await analyseFile(w.page, sampleChestPng('NORMAL'));
     await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
     expect(await w.page.getByTestId('result-backend').getAttribute('data-backend')).toBe('wasm');
     expect(w.external).toEqual([]);

@@ -1,0 +1,43 @@
+/**
+ * The contract between the page and the imaging worker, which parses and decodes every file
+ * off the main thread. Plain data only; frame pixels travel by transfer.
+ */
+import type { ImageFrame } from '../dicom/image-frame.ts';
+import type { SeriesInfo } from '../dicom/series.ts';
+
+export interface InputFile {
+  /** Unique within a session: the path inside a dropped folder, or name plus counter. */
+  key: string;
+  bytes: ArrayBuffer;
+}
+
+export interface TagValue {
+  tag: string;
+  name: string;
+  value: string;
+  /** Identifies the patient; hidden in teaching mode. */
+  identifying: boolean;
+}
+
+export interface OpenedFile {
+  key: string;
+  ok: boolean;
+  /** One line for the user when not ok: what is wrong with this file. */
+  error?: string;
+  kind?: 'dicom' | 'raster' | 'dicomdir';
+  frames?: number;
+  tags?: TagValue[];
+}
+
+export interface OpenSummary {
+  files: OpenedFile[];
+  series: SeriesInfo[];
+  /** DICOMDIR records that point at files not among those dropped. */
+  missingFromDicomdir: string[];
+}
+
+export interface ImagingWorkerApi {
+  open(files: InputFile[]): Promise<OpenSummary>;
+  frame(key: string, index: number): Promise<ImageFrame>;
+  forget(): Promise<void>;
+}

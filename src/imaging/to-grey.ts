@@ -1,0 +1,24 @@
+import type { ImageFrame } from '../dicom/image-frame.ts';
+import type { GreyImage } from '../ml/api.ts';
+
+/**
+ * A frame as the models see it: one grey channel where brighter means denser, so MONOCHROME1
+ * films are flipped and colour is reduced to BT.601 luma. A copy: the result is transferred.
+ */
+export function frameToGrey(frame: ImageFrame): GreyImage {
+  const n = frame.width * frame.height;
+  const pixels = new Float32Array(n);
+  if (frame.samples === 3) {
+    for (let i = 0; i < n; i++) pixels[i] = 0.299 * (frame.pixels[i * 3] ?? 0) + 0.587 * (frame.pixels[i * 3 + 1] ?? 0) + 0.114 * (frame.pixels[i * 3 + 2] ?? 0);
+  } else pixels.set(frame.pixels.subarray(0, n));
+  if (frame.invert) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of pixels) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    for (let i = 0; i < n; i++) pixels[i] = max + min - (pixels[i] ?? 0);
+  }
+  return { width: frame.width, height: frame.height, pixels };
+}

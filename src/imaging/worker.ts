@@ -1,0 +1,90 @@
+/**
+ * The imaging worker: sniffs, parses and decodes files so the page never blocks. One broken
+ * file becomes one line in the summary; every other file still opens.
+ */
+import * as Comlink from 'comlink';
+import { openDicom, type DicomImage } from '../dicom/open.ts';
+import { parseDicom } from '../dicom/parse.ts';
+import { sniff } from '../dicom/sniff.ts';
+import { SeriesIndex, instanceRef, type SeriesInfo } from '../dicom/series.ts';
+import { isDicomdirName, readDicomdir, resolveReferenced } from '../dicom/dicomdir.ts';
+import { useBrowserCodecs } from '../dicom/codecs/browser-locator.ts';
+import type { ImageFrame } from '../dicom/image-frame.ts';
+import { decodeRasterFile } from '../render/raster.ts';
+import type { ImagingWorkerApi, InputFile, OpenSummary, OpenedFile } from './api.ts';
+import { readTags } from './tags.ts';
+
+useBrowserCodecs();
+
+const images = new Map<string, DicomImage>();
+const rasters = new Map<string, ImageFrame>();
+let index = new SeriesIndex();
+const rasterSeries: SeriesInfo[] = [];
+
+function rasterFrame(key: string, grey: { width: number; height: number; pixels: Float32Array }): ImageFrame {
+  return { ...grey, samples: 1, photometric: 'MONOCHROME2', invert: false, bitsStored: 8, frameIndex: 0, frameCount: 1, window: { center: 127.5, width: 256 } };
+}
+
+async function openOne(file: InputFile, dicomdirs: { key: string; paths: string[] }[]): Promise<OpenedFile> {
+  const bytes = new Uint8Array(file.bytes);
+  const kind = sniff(bytes);
+  if (kind === 'png' || kind === 'jpeg') {
+    const grey = await decodeRasterFile(new Blob([bytes]));
+    rasters.set(file.key, rasterFrame(file.key, grey));
+    rasterSeries.push({ studyInstanceUID: 'images', seriesInstanceUID: `raster:${file.key}`, modality: 'OT', description: file.key.split('/').pop() ?? file.key, instances: [{ key: file.key, sopInstanceUID: file.key, frames: 1 }], duplicates: 0, missing: 0 });
+    return { key: file.key, ok: true, kind: 'raster', frames: 1 };
+  }
+  if (kind === 'unknown') return { key: file.key, ok: false, error: 'not a DICOM file or an image (no DICM preamble, no valid dataset start)' };
+  const { dataSet } = await parseDicom(bytes);
+  if ((dataSet.string('x00020002') ?? '').trim() === '1.2.840.10008.1.3.10' || isDicomdirName(file.key)) {
+    const entries = await readDicomdir(bytes);
+    dicomdirs.push({ key: file.key, paths: entries.map((e) => e.path) });
+    return { key: file.key, ok: true, kind: 'dicomdir', frames: 0 };
+  }
+  const image = await openDicom(bytes);
+  images.set(file.key, image);
+  index.add(image.dataSet, instanceRef(image.dataSet, file.key, image.info.frames));
+  return { key: file.key, ok: true, kind: 'dicom', frames: image.info.frames, tags: readTags(image.dataSet) };
+}
+
+function missingReferences(dicomdirs: { key: string; paths: string[] }[], keys: ReadonlySet<string>): string[] {
+  const missing: string[] = [];
+  for (const dir of dicomdirs) {
+    for (const path of dir.paths) {
+      if (!resolveReferenced(dir.key, { path, recordType: '' }, keys)) missing.push(path);
+    }
+  }
+  return missing;
+}
+
+const api: ImagingWorkerApi = {
+  async open(files: InputFile[]): Promise<OpenSummary> {
+    const dicomdirs: { key: string; paths: string[] }[] = [];
+    const opened: OpenedFile[] = [];
+    for (const file of files) {
+      try {
+        opened.push(await openOne(file, dicomdirs));
+      } catch (error) {
+        opened.push({ key: file.key, ok: false, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    const keys = new Set([...images.keys(), ...files.map((f) => f.key)]);
+    return { files: opened, series: [...index.list(), ...rasterSeries], missingFromDicomdir: missingReferences(dicomdirs, keys) };
+  },
+  async frame(key: string, frameIndex: number): Promise<ImageFrame> {
+    const raster = rasters.get(key);
+    if (raster) return { ...raster, pixels: raster.pixels.slice() };
+    const image = images.get(key);
+    if (!image) throw new Error(`no open file ${key}`);
+    const frame = await image.decodeFrame(frameIndex);
+    return Comlink.transfer(frame, [frame.pixels.buffer]);
+  },
+  async forget(): Promise<void> {
+    images.clear();
+    rasters.clear();
+    rasterSeries.length = 0;
+    index = new SeriesIndex();
+  },
+};
+
+Comlink.expose(api);

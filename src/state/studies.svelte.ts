@@ -1,0 +1,87 @@
+import type { ImageFrame } from '../dicom/image-frame.ts';
+import type { SeriesInfo } from '../dicom/series.ts';
+import type { InputFile, OpenedFile } from '../imaging/api.ts';
+import { imaging } from '../imaging/client.ts';
+import type { PickedFile } from './dropped-files.ts';
+import { toasts } from './toasts.svelte.ts';
+
+/** Files go to the worker in batches: memory stays bounded and progress can be shown. */
+const BATCH = 32;
+
+export interface FrameRef {
+  key: string;
+  frame: number;
+}
+
+/** Everything the user dropped: files, their errors, series, and what is shown now. */
+export class StudiesState {
+  files = $state.raw<OpenedFile[]>([]);
+  series = $state.raw<SeriesInfo[]>([]);
+  missingFromDicomdir = $state.raw<string[]>([]);
+  progress = $state<{ done: number; total: number } | undefined>(undefined);
+  selectedSeries = $state<string | undefined>(undefined);
+  position = $state(0);
+  frame = $state.raw<ImageFrame | undefined>(undefined);
+  private generation = 0;
+
+  errors = $derived(this.files.filter((f) => !f.ok));
+  current = $derived(this.series.find((s) => s.seriesInstanceUID === this.selectedSeries));
+  frames = $derived<FrameRef[]>(this.current?.instances.flatMap((i) => Array.from({ length: i.frames }, (_, frame) => ({ key: i.key, frame }))) ?? []);
+  tags = $derived(this.files.find((f) => f.key === this.frames[this.position]?.key)?.tags ?? []);
+
+  private worker() {
+    return imaging(() => toasts.show('The image reader stopped and has been restarted; drop the files again.', 'error'));
+  }
+
+  async add(picked: PickedFile[]): Promise<void> {
+    // A local lookup, not state: nothing renders from it.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const seen = new Set(this.files.map((f) => f.key));
+    const fresh = picked.filter((p) => !seen.has(p.path));
+    this.progress = { done: 0, total: fresh.length };
+    for (let i = 0; i < fresh.length; i += BATCH) {
+      const batch: InputFile[] = [];
+      for (const p of fresh.slice(i, i + BATCH)) batch.push({ key: p.path, bytes: await p.file.arrayBuffer() });
+      const summary = await this.worker().open(batch);
+      this.files = [...this.files, ...summary.files];
+      this.series = summary.series;
+      this.missingFromDicomdir = summary.missingFromDicomdir;
+      this.progress = { done: Math.min(fresh.length, i + BATCH), total: fresh.length };
+    }
+    this.progress = undefined;
+    if (!this.selectedSeries && this.series[0]) await this.select(this.series[0].seriesInstanceUID);
+  }
+
+  async select(seriesUID: string): Promise<void> {
+    this.selectedSeries = seriesUID;
+    await this.show(0);
+  }
+
+  /** Decode only the frame asked for; a later request wins over an earlier slow one. */
+  async show(position: number): Promise<void> {
+    const count = this.frames.length;
+    if (count === 0) return;
+    const clamped = Math.max(0, Math.min(count - 1, position));
+    this.position = clamped;
+    const ref = this.frames[clamped];
+    if (!ref) return;
+    const generation = ++this.generation;
+    try {
+      const frame = await this.worker().frame(ref.key, ref.frame);
+      if (generation === this.generation) this.frame = frame;
+    } catch (error) {
+      toasts.show(`${ref.key}: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    }
+  }
+
+  async clear(): Promise<void> {
+    await this.worker().forget();
+    this.files = [];
+    this.series = [];
+    this.missingFromDicomdir = [];
+    this.selectedSeries = undefined;
+    this.frame = undefined;
+  }
+}
+
+export const studies = new StudiesState();
