@@ -6,7 +6,8 @@
 import type { LabRow } from '../lab/run.ts';
 import { launchBrowser, watchedContext } from './chromium.ts';
 import { startStaticServer } from './static-server.ts';
-import { argValue } from './args.ts';
+import { argValue, dataRoot } from './args.ts';
+import { benchDicom } from './bench-dicom.ts';
 
 interface Setup {
   label: string;
@@ -59,3 +60,5 @@ for (const { setup, row, isolated } of results) {
   const ranOn = row?.error ? `failed: ${row.error}` : (row?.backend ?? '-');
   console.log(`| ${setup.label} | ${ranOn} | ${isolated ? 'yes' : 'no'} | ${row?.multithread === undefined ? '-' : row.multithread ? 'yes' : 'no'} | ${row?.threads ?? '-'} | ${row?.adapter ?? '-'} | ${cell(row?.loadMs, 1)} | ${cell(row?.medianMs, 2)} | ${ratio} |`);
 }
+
+await benchDicom(Number(argValue('--dicom-runs') ?? 5), dataRoot());

@@ -1,7 +1,8 @@
 /** Hilum's command line: `npm run cli -- <command> ...`. */
 import { inspect } from './inspect.ts';
+import { evaluate } from './evaluate.ts';
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { inspect, evaluate };
 
 const [command = '', ...rest] = process.argv.slice(2);
 const run = COMMANDS[command];

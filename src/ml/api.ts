@@ -65,6 +65,8 @@ export interface ModelEntry {
   labels: string[];
   /** Index of the label reported as the positive finding. */
   positiveIndex: number;
+  /** Probability at or above which the finding is reported, chosen on validation data. */
+  operatingPoint?: number;
   sizeBytes: number;
   files: ModelFile[];
   card: string;

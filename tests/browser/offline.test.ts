@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
 import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
 import { analyseFile } from '../helpers/app.ts';
-import { sampleChestPng, skipWithoutData } from '../helpers/data.ts';
+import { dataPath, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
 
 describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without headers', () => {
   let server: StaticServer;
@@ -35,7 +35,9 @@ describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without 
       return (await cache.keys()).map((r) => new URL(r.url).pathname);
     });
     expect(cached).toEqual(expect.arrayContaining(['/index.html', '/models/manifest.json', '/models/pneumonia-mnist-tiny/weights.bin']));
-    expect(cached.filter((p) => p.endsWith('.wasm'))).toHaveLength(3);
+    const wasm = cached.filter((p) => p.endsWith('.wasm'));
+    expect(wasm.filter((p) => p.includes('tfjs-backend-wasm'))).toHaveLength(3);
+    expect(['charls', 'libjpegturbo', 'openjpeg', 'openjph'].every((codec) => wasm.some((p) => p.includes(codec)))).toBe(true);
 
     await server.close();
     await w.context.setOffline(true);
@@ -45,6 +47,11 @@ describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without 
     await analyseFile(w.page, sampleChestPng('NORMAL'));
     await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
     expect(await w.page.getByTestId('result-backend').getAttribute('data-backend')).toBe('wasm');
+    // A compressed DICOM needs a codec that was never used online: it must come from the cache.
+    await w.page.getByTestId('files-input').setInputFiles(dataPath('dicom/multiframe/MR_10frame_jpegls.dcm'));
+    await w.page.getByText('10 images').click();
+    await expect.poll(() => w.page.getByTestId('slice').textContent(), { timeout: 30_000 }).toBe('1 / 10');
+    expect(await w.page.getByTestId('file-errors').count()).toBe(0);
     expect(w.external).toEqual([]);
     await w.context.close();
   });

@@ -25,7 +25,7 @@ interface NativeDecoder {
 }
 
 type DecoderClass = new () => NativeDecoder;
-type Factory = (options: { locateFile: (file: string) => string }) => Promise<Record<string, unknown>>;
+type Factory = (options: { locateFile: (file: string) => string; print: (text: string) => void; printErr: (text: string) => void }) => Promise<Record<string, unknown>>;
 
 const FACTORIES: Record<CodecName, { load: () => Promise<{ default: unknown }>; className: string }> = {
   'libjpeg-turbo': { load: () => import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'), className: 'JPEGDecoder' },
@@ -50,7 +50,9 @@ async function decoderClass(codec: CodecName): Promise<DecoderClass> {
   const entry = FACTORIES[codec];
   const promise = entry.load().then(async (module) => {
     const factory = module.default as Factory;
-    const instance = await factory({ locateFile: (file) => (file.endsWith('.wasm') ? locator(codec) : file) });
+    // The codecs log progress ("[INFO] Start to read j2k main header") on every frame: keep it quiet.
+    const quiet = (): void => undefined;
+    const instance = await factory({ locateFile: (file) => (file.endsWith('.wasm') ? locator(codec) : file), print: quiet, printErr: quiet });
     return instance[entry.className] as DecoderClass;
   });
   loaded.set(codec, promise);

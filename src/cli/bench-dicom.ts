@@ -1,0 +1,90 @@
+/**
+ * DICOM decode throughput per transfer syntax on the shared files: Hilum's reader against
+ * dcmjs-imaging in the same process, each decoding every frame and windowing it to RGBA.
+ * Usage: tsx src/cli/bench-dicom.ts [--runs N] [--data folder]
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { openDicom } from '../dicom/open.ts';
+import { describeTransferSyntax } from '../dicom/transfer-syntax.ts';
+import { WindowLut, defaultWindow, renderRgba } from '../render/window.ts';
+import { argValue, dataRoot } from './args.ts';
+import { walk } from './inspect.ts';
+import { useNodeCodecs } from './node-codecs.ts';
+
+interface DcmjsImage {
+  getNumberOfFrames(): number;
+  render(options: { frame: number; renderOverlays: boolean }): { pixels: ArrayBuffer };
+}
+interface DcmjsImaging {
+  DicomImage: new (buffer: ArrayBuffer) => DcmjsImage;
+  NativePixelDecoder: { initializeAsync(options: { webAssemblyModulePathOrUrl: string }): Promise<void> };
+}
+
+const require = createRequire(import.meta.url);
+const dcmjs = require('dcmjs-imaging') as DcmjsImaging;
+
+async function ours(bytes: Uint8Array): Promise<number> {
+  const image = await openDicom(bytes);
+  for (let i = 0; i < image.info.frames; i++) {
+    const frame = await image.decodeFrame(i);
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of frame.pixels) { if (v < min) min = v; if (v > max) max = v; }
+    renderRgba(frame, new WindowLut(defaultWindow(frame), frame.invert, Math.floor(min), Math.ceil(max)));
+  }
+  return image.info.frames;
+}
+
+function theirs(bytes: Uint8Array): number {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const image = new dcmjs.DicomImage(buffer);
+  const frames = image.getNumberOfFrames();
+  for (let i = 0; i < frames; i++) image.render({ frame: i, renderOverlays: false });
+  return frames;
+}
+
+async function median(run: () => Promise<unknown> | unknown, runs: number): Promise<number | undefined> {
+  const times: number[] = [];
+  try {
+    await run();
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await run();
+      times.push(performance.now() - start);
+    }
+  } catch {
+    return undefined;
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export async function benchDicom(runs: number, root: string): Promise<void> {
+  useNodeCodecs();
+  await dcmjs.NativePixelDecoder.initializeAsync({ webAssemblyModulePathOrUrl: join(dirname(require.resolve('dcmjs-imaging')), 'dcmjs-native-codecs.wasm') });
+  console.log(`\nDICOM decode + window to RGBA, median of ${runs} runs, Node ${process.version}, one thread\n`);
+  console.log('| transfer syntax | file | frames | MB | Hilum ms | Hilum MB/s | Hilum frames/s | dcmjs-imaging ms | Hilum time / dcmjs time |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const file of walk([join(root, 'dicom', 'ts_matrix_ct'), join(root, 'dicom', 'multiframe'), join(root, 'dicom', 'chest_radiograph')])) {
+    const bytes = new Uint8Array(readFileSync(file));
+    let frames = 0;
+    let syntax = '';
+    try {
+      const image = await openDicom(bytes);
+      frames = image.info.frames;
+      syntax = describeTransferSyntax(image.transferSyntaxUID);
+    } catch (error) {
+      console.log(`| ${file.split('/').pop() ?? ''} | not readable by Hilum: ${String(error)} |||||||`);
+      continue;
+    }
+    const a = await median(() => ours(bytes), runs);
+    const b = await median(() => theirs(bytes), runs);
+    const mb = bytes.length / 1e6;
+    const fmt = (v: number | undefined, d = 1): string => (v === undefined ? 'fails' : v.toFixed(d));
+    console.log(`| ${syntax} | ${file.split('/').pop() ?? ''} | ${frames} | ${mb.toFixed(2)} | ${fmt(a)} | ${a ? (mb / (a / 1000)).toFixed(1) : '-'} | ${a ? (frames / (a / 1000)).toFixed(0) : '-'} | ${fmt(b)} | ${a && b ? (a / b).toFixed(2) : '-'} |`);
+  }
+}
+
+if (process.argv[1]?.endsWith('bench-dicom.ts')) await benchDicom(Number(argValue('--runs') ?? 5), dataRoot());

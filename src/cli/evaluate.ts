@@ -1,0 +1,80 @@
+/**
+ * `npm run cli -- evaluate --task pneumonia --data <folder> [--split test|all] [--model id] --json`
+ * Runs a shipped model over a labelled folder (labels.csv: path, split, label_id) through the
+ * app's own preprocessing and prints n, AUC, accuracy, sensitivity and specificity with 95%
+ * bootstrap intervals.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { PNG } from 'pngjs';
+import { readFileSync } from 'node:fs';
+import { toModelInput } from '../ml/worker/preprocess.ts';
+import { accuracy, auc, confusion } from '../ml/metrics.ts';
+import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
+import type { ModelEntry } from '../ml/api.ts';
+import { argValue } from './args.ts';
+import { readCsv } from './kermany.ts';
+import { loadShippedModel } from './load-model.ts';
+
+function readGrey(path: string): { width: number; height: number; pixels: Float32Array } {
+  const png = PNG.sync.read(readFileSync(path));
+  const pixels = new Float32Array(png.width * png.height);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = 0.299 * (png.data[i * 4] ?? 0) + 0.587 * (png.data[i * 4 + 1] ?? 0) + 0.114 * (png.data[i * 4 + 2] ?? 0);
+  return { width: png.width, height: png.height, pixels };
+}
+
+async function scoreAll(model: tf.LayersModel, entry: ModelEntry, paths: string[]): Promise<Float32Array> {
+  const scores = new Float32Array(paths.length);
+  for (let start = 0; start < paths.length; start += 32) {
+    const batch = paths.slice(start, start + 32);
+    const p = tf.tidy(() => {
+      const x = tf.concat(batch.map((path) => toModelInput(readGrey(path), entry.input)));
+      return (model.predict(x) as tf.Tensor).slice([0, entry.positiveIndex], [-1, 1]);
+    });
+    scores.set(await p.data(), start);
+    p.dispose();
+  }
+  return scores;
+}
+
+export interface PneumoniaReport {
+  task: 'pneumonia';
+  model: string;
+  split: string;
+  n: number;
+  threshold: number;
+  auc: Estimate;
+  accuracy: Estimate;
+  sensitivity: Estimate;
+  specificity: Estimate;
+}
+
+export function pneumoniaReport(scores: Float32Array, labels: number[], threshold: number, model: string, split: string): PneumoniaReport {
+  const pick = (idx: number[]): [number[], number[]] => [idx.map((i) => scores[i] ?? 0), idx.map((i) => labels[i] ?? 0)];
+  const at = (f: (c: ReturnType<typeof confusion>) => number) => (idx: number[]): number => f(confusion(...pick(idx), threshold));
+  return {
+    task: 'pneumonia', model, split, n: labels.length, threshold,
+    auc: bootstrap(labels.length, (idx) => auc(...pick(idx))),
+    accuracy: bootstrap(labels.length, at(accuracy)),
+    sensitivity: bootstrap(labels.length, at((c) => c.tp / (c.tp + c.fn))),
+    specificity: bootstrap(labels.length, at((c) => c.tn / (c.tn + c.fp))),
+  };
+}
+
+export async function evaluate(args: string[]): Promise<number> {
+  const task = argValue('--task', args);
+  const data = argValue('--data', args);
+  if (task !== 'pneumonia' || !data) {
+    console.error('usage: npm run cli -- evaluate --task pneumonia --data <folder> [--split test|all] [--model id] [--json]');
+    return 2;
+  }
+  await tf.setBackend('wasm');
+  const split = argValue('--split', args) ?? 'test';
+  const rows = readCsv(join(data, 'labels.csv')).filter((r) => split === 'all' || r.split === split || r.suggested_split === split);
+  const { entry, model } = await loadShippedModel(argValue('--model', args) ?? 'pneumonia-cxr');
+  const scores = await scoreAll(model, entry, rows.map((r) => join(data, r.path ?? '')));
+  const report = pneumoniaReport(scores, rows.map((r) => Number(r.label_id)), entry.operatingPoint ?? 0.5, entry.id, split);
+  console.log(args.includes('--json') ? JSON.stringify(report) : JSON.stringify(report, null, 2));
+  return 0;
+}
