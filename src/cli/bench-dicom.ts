@@ -69,8 +69,8 @@ export async function benchDicom(runs: number, root: string): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const file of walk([join(root, 'dicom', 'ts_matrix_ct'), join(root, 'dicom', 'multiframe'), join(root, 'dicom', 'chest_radiograph')])) {
     const bytes = new Uint8Array(readFileSync(file));
-    let frames = 0;
-    let syntax = '';
+    let frames: number;
+    let syntax: string;
     try {
       const image = await openDicom(bytes);
       frames = image.info.frames;
