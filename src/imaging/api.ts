@@ -36,8 +36,16 @@ export interface OpenSummary {
   missingFromDicomdir: string[];
 }
 
+export interface Thumbnail {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
+
 export interface ImagingWorkerApi {
   open(files: InputFile[]): Promise<OpenSummary>;
   frame(key: string, index: number): Promise<ImageFrame>;
+  /** The first frame, windowed and shrunk to fit `size` pixels, for the series list. */
+  thumbnail(key: string, size: number): Promise<Thumbnail>;
   forget(): Promise<void>;
 }

@@ -11,7 +11,8 @@ import { isDicomdirName, readDicomdir, resolveReferenced } from '../dicom/dicomd
 import { useBrowserCodecs } from '../dicom/codecs/browser-locator.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import { decodeRasterFile } from '../render/raster.ts';
-import type { ImagingWorkerApi, InputFile, OpenSummary, OpenedFile } from './api.ts';
+import type { ImagingWorkerApi, InputFile, OpenSummary, OpenedFile, Thumbnail } from './api.ts';
+import { WindowLut, defaultWindow, renderRgba } from '../render/window.ts';
 import { readTags } from './tags.ts';
 
 useBrowserCodecs();
@@ -47,6 +48,22 @@ async function openOne(file: InputFile, dicomdirs: { key: string; paths: string[
   return { key: file.key, ok: true, kind: 'dicom', frames: image.info.frames, tags: readTags(image.dataSet) };
 }
 
+/** Window the frame as the viewer would, then keep every n-th pixel. */
+function shrink(frame: ImageFrame, size: number): Thumbnail {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of frame.pixels) { if (v < min) min = v; if (v > max) max = v; }
+  const full = renderRgba(frame, new WindowLut(defaultWindow(frame), frame.invert, Math.floor(min), Math.ceil(max)));
+  const step = Math.max(1, Math.ceil(Math.max(frame.width, frame.height) / size));
+  const width = Math.ceil(frame.width / step);
+  const height = Math.ceil(frame.height / step);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rgba.set(full.subarray(((y * step) * frame.width + x * step) * 4, ((y * step) * frame.width + x * step) * 4 + 4), (y * width + x) * 4);
+  }
+  return { width, height, rgba };
+}
+
 function missingReferences(dicomdirs: { key: string; paths: string[] }[], keys: ReadonlySet<string>): string[] {
   const missing: string[] = [];
   for (const dir of dicomdirs) {
@@ -78,6 +95,12 @@ const api: ImagingWorkerApi = {
     if (!image) throw new Error(`no open file ${key}`);
     const frame = await image.decodeFrame(frameIndex);
     return Comlink.transfer(frame, [frame.pixels.buffer]);
+  },
+  async thumbnail(key: string, size: number): Promise<Thumbnail> {
+    const frame = rasters.get(key) ?? (await images.get(key)?.decodeFrame(0));
+    if (!frame) throw new Error(`no open file ${key}`);
+    const thumb = shrink(frame, size);
+    return Comlink.transfer(thumb, [thumb.rgba.buffer]);
   },
   async forget(): Promise<void> {
     images.clear();

@@ -1,6 +1,6 @@
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { SeriesInfo } from '../dicom/series.ts';
-import type { InputFile, OpenedFile } from '../imaging/api.ts';
+import type { InputFile, OpenedFile, Thumbnail } from '../imaging/api.ts';
 import { imaging } from '../imaging/client.ts';
 import type { PickedFile } from './dropped-files.ts';
 import { toasts } from './toasts.svelte.ts';
@@ -71,6 +71,16 @@ export class StudiesState {
       if (generation === this.generation) this.frame = frame;
     } catch (error) {
       toasts.show(`${ref.key}: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    }
+  }
+
+  async thumbnail(series: SeriesInfo, size: number): Promise<Thumbnail | undefined> {
+    const first = series.instances[0];
+    if (!first) return undefined;
+    try {
+      return await this.worker().thumbnail(first.key, size);
+    } catch {
+      return undefined;
     }
   }
 
