@@ -11,6 +11,7 @@ import { storedValues } from './native.ts';
 import { codecDecoder } from './compressed.ts';
 import type { FrameDecoder } from './types.ts';
 import { decodeJpegLossless } from './jpeg-lossless.ts';
+import { decodeJpegDct } from './jpeg-dct.ts';
 
 function samplesIn(info: ImageInfo): number {
   return info.rows * info.columns * info.samplesPerPixel;
@@ -34,8 +35,9 @@ const rle: FrameDecoder = (dataSet, info, index) => {
   return Promise.resolve({ values: storedValues(decodeRle(encapsulatedFrame(dataSet, info, index), info), info, samplesIn(info)), interleaved: true });
 };
 
-const jpegLossless: FrameDecoder = (dataSet, info, index) => {
-  const image = decodeJpegLossless(encapsulatedFrame(dataSet, info, index));
+/** Our own JPEG decoders return 16-bit samples, interleaved. */
+const ownJpeg = (decode: typeof decodeJpegLossless): FrameDecoder => (dataSet, info, index) => {
+  const image = decode(encapsulatedFrame(dataSet, info, index));
   if (image.width !== info.columns || image.height !== info.rows || image.components !== info.samplesPerPixel) {
     throw new DicomError('invalid', `the JPEG frame is ${image.width}x${image.height}x${image.components}, the header says ${info.columns}x${info.rows}x${info.samplesPerPixel}`);
   }
@@ -49,10 +51,11 @@ export const DECODERS: Readonly<Record<string, FrameDecoder>> = {
   [DEFLATED_LE]: native(false),
   [EXPLICIT_BE]: native(true),
   [RLE_LOSSLESS]: rle,
-  // libjpeg-turbo here is its 8-bit build: 12-bit JPEG Extended needs its own decoder.
+  // libjpeg-turbo here is its 8-bit build: 12-bit JPEG Extended goes through our own decoder.
   '1.2.840.10008.1.2.4.50': codecDecoder('libjpeg-turbo', true),
-  '1.2.840.10008.1.2.4.57': jpegLossless,
-  '1.2.840.10008.1.2.4.70': jpegLossless,
+  '1.2.840.10008.1.2.4.51': ownJpeg(decodeJpegDct),
+  '1.2.840.10008.1.2.4.57': ownJpeg(decodeJpegLossless),
+  '1.2.840.10008.1.2.4.70': ownJpeg(decodeJpegLossless),
   '1.2.840.10008.1.2.4.80': codecDecoder('charls', false),
   '1.2.840.10008.1.2.4.81': codecDecoder('charls', false),
   '1.2.840.10008.1.2.4.90': codecDecoder('openjpeg', true),

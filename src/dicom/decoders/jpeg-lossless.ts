@@ -4,13 +4,7 @@
  * Returns one 8- or 16-bit sample per component, interleaved.
  */
 import { DicomError } from '../errors.ts';
-
-interface Huffman {
-  maxCode: Int32Array;
-  valPtr: Int32Array;
-  minCode: Int32Array;
-  values: Uint8Array;
-}
+import { BitReader, readTables, u16, type Huffman } from './jpeg-common.ts';
 
 interface Component {
   id: number;
@@ -25,68 +19,6 @@ export interface LosslessImage {
   samples: Uint16Array;
 }
 
-function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
-  const maxCode = new Int32Array(18).fill(-1);
-  const valPtr = new Int32Array(17);
-  const minCode = new Int32Array(17);
-  let code = 0;
-  let k = 0;
-  for (let length = 1; length <= 16; length++) {
-    const n = counts[length - 1] ?? 0;
-    valPtr[length] = k;
-    minCode[length] = code;
-    code += n;
-    k += n;
-    maxCode[length] = n ? code - 1 : -1;
-    code <<= 1;
-  }
-  maxCode[17] = 0x7fffffff;
-  return { maxCode, valPtr, minCode, values };
-}
-
-class BitReader {
-  private bits = 0;
-  private count = 0;
-  constructor(private readonly data: Uint8Array, public pos: number) {}
-
-  private fill(): void {
-    let byte = 0;
-    if (this.pos < this.data.length) {
-      byte = this.data[this.pos] ?? 0;
-      if (byte === 0xff) {
-        const next = this.data[this.pos + 1] ?? 0;
-        if (next === 0x00) this.pos += 2;
-        else byte = 0; // a marker: feed zeros, do not consume it
-      } else this.pos += 1;
-    }
-    this.bits = ((this.bits << 8) | byte) >>> 0;
-    this.count += 8;
-  }
-
-  read(n: number): number {
-    while (this.count < n) this.fill();
-    this.count -= n;
-    return (this.bits >>> this.count) & ((1 << n) - 1);
-  }
-
-  /** Skip to the next restart marker (RSTm) and start afresh after it. */
-  restart(): void {
-    this.bits = 0;
-    this.count = 0;
-    while (this.pos + 1 < this.data.length && !(this.data[this.pos] === 0xff && ((this.data[this.pos + 1] ?? 0) & 0xf8) === 0xd0)) this.pos++;
-    this.pos += 2;
-  }
-
-  decode(table: Huffman): number {
-    let code = this.read(1);
-    let length = 1;
-    while (code > (table.maxCode[length] ?? -1)) {
-      code = (code << 1) | this.read(1);
-      if (++length > 16) throw new DicomError('invalid', 'a JPEG Huffman code is longer than 16 bits');
-    }
-    return table.values[(table.valPtr[length] ?? 0) + code - (table.minCode[length] ?? 0)] ?? 0;
-  }
-}
 
 function difference(reader: BitReader, table: Huffman): number {
   const ssss = reader.decode(table);
@@ -116,21 +48,6 @@ interface Header {
   tables: Map<number, Huffman>;
   restartInterval: number;
   scan?: { components: Component[]; predictor: number; pointTransform: number; start: number };
-}
-
-function u16(data: Uint8Array, pos: number): number {
-  return ((data[pos] ?? 0) << 8) | (data[pos + 1] ?? 0);
-}
-
-function readTables(data: Uint8Array, start: number, end: number, tables: Map<number, Huffman>): void {
-  let pos = start;
-  while (pos < end) {
-    const id = (data[pos] ?? 0) & 0x0f;
-    const counts = data.subarray(pos + 1, pos + 17);
-    const total = counts.reduce((s, n) => s + n, 0);
-    tables.set(id, buildHuffman(counts, data.subarray(pos + 17, pos + 17 + total)));
-    pos += 17 + total;
-  }
 }
 
 function readHeader(data: Uint8Array): Header {
