@@ -15,13 +15,17 @@ export async function loadShippedModel(id: string, dir = MODELS_DIR): Promise<{ 
     const digest = createHash('sha256').update(readFileSync(join(dir, id, file.path))).digest('hex');
     if (digest !== file.sha256) throw new Error(`${id}/${file.path} does not match the manifest`);
   }
-  const json = JSON.parse(readFileSync(join(dir, id, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+  return { entry, model: await loadModelDir(join(dir, id)) };
+}
+
+/** model.json and its weight files from one folder (float16 weights are widened by tfjs). */
+export async function loadModelDir(folder: string): Promise<tf.LayersModel> {
+  const json = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as tf.io.ModelJSON;
   const buffers = json.weightsManifest.flatMap((g) => g.paths.map((p) => {
-    const b = readFileSync(join(dir, id, p));
+    const b = readFileSync(join(folder, p));
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   }));
-  const model = await tf.loadLayersModel(tf.io.fromMemory({
+  return tf.loadLayersModel(tf.io.fromMemory({
     modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: tf.io.concatenateArrayBuffers(buffers),
   }));
-  return { entry, model };
 }

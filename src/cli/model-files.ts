@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelEntry, ModelManifest } from '../ml/api.ts';
 import { parseManifest } from '../ml/manifest.ts';
+import { toHalfArray } from '../ml/float16.ts';
 
 export const MODELS_DIR = 'public/models';
 
@@ -27,6 +28,19 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
     writeFileSync(join(dir, 'weights.bin'), new Uint8Array(weights));
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
+}
+
+/** Rewrite a saved float32 model's weights as float16: half the download, read back by tfjs. */
+export function halveWeights(dir: string): void {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+  const group = json.weightsManifest[0];
+  if (!group || json.weightsManifest.length !== 1 || group.paths.length !== 1) throw new Error('expected one weights file');
+  const bytes = readFileSync(join(dir, group.paths[0] ?? ''));
+  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  if (group.weights.some((w) => w.dtype !== 'float32' || w.quantization)) throw new Error('only plain float32 weights can be halved');
+  group.weights = group.weights.map((w) => ({ ...w, quantization: { dtype: 'float16' } }));
+  writeFileSync(join(dir, group.paths[0] ?? ''), new Uint8Array(toHalfArray(floats).buffer));
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
 }
 
 function fileRecord(dir: string, path: string): { path: string; bytes: number; sha256: string } {

@@ -2,22 +2,22 @@
  * Pneumonia classifier, chest X-ray 128x128, trained from scratch on Kermany's train split
  * (val patients held out by `suggested_split`) on the WASM backend with our gradient kernels.
  * Balanced batches, augmentation, Adam with a step decay; the best epoch by val AUC is kept.
+ * Run it through `npm run train -- --task pneumonia`.
  */
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradients } from '../ml/worker/wasm-gradients.ts';
 import { auc, confusion } from '../ml/metrics.ts';
 import { augment } from './augment.ts';
 import { loadKermany, unitRangeBatch, type GreyStack } from './kermany.ts';
-import { MODELS_DIR, saveLayersModel } from './model-files.ts';
+import { saveLayersModel } from './model-files.ts';
 import { seededRandom, shuffled } from './seeded.ts';
-import { argValue, dataRoot } from './args.ts';
 
 const ID = 'pneumonia-cxr';
 const SIZE = 128;
 const SEED = 2024;
+const BATCH = 32;
 
 function buildModel(): tf.LayersModel {
   let seed = SEED;
@@ -70,15 +70,36 @@ export function youdenThreshold(scores: Float32Array, labels: Uint8Array): numbe
   return Number(best.t.toFixed(2));
 }
 
-async function main(): Promise<void> {
+export interface TrainOptions {
+  epochs: number;
+  stepsPerEpoch: number;
+  dataRoot: string;
+  /** Where to checkpoint the best epoch; none for a quick check. */
+  saveTo?: string;
+  log?: (line: string) => void;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  valAuc: number;
+  imagesPerSecond: number;
+}
+
+export interface TrainResult {
+  model: tf.LayersModel;
+  history: EpochRecord[];
+  bestEpoch: number;
+  val: GreyStack;
+}
+
+export async function trainPneumonia(options: TrainOptions): Promise<TrainResult> {
   // tfjs draws dropout masks from Math.random; seeding it makes runs repeat exactly.
   Math.random = seededRandom(SEED + 1);
   await tf.setBackend('wasm');
   registerWasmGradients();
-  const quick = process.argv.includes('--quick');
-  const epochs = Number(argValue('--epochs') ?? (quick ? 2 : 12));
-  const stepsPerEpoch = quick ? 10 : Number(argValue('--steps') ?? 160);
-  const root = join(dataRoot(), 'cxr-pneumonia-kermany-128');
+  const { epochs, stepsPerEpoch } = options;
+  const root = join(options.dataRoot, 'cxr-pneumonia-kermany-128');
   const train = loadKermany(root, 'train');
   const val = loadKermany(root, 'val');
   const byClass = [0, 1].map((c) => Array.from(train.labels.keys()).filter((i) => train.labels[i] === c));
@@ -86,44 +107,39 @@ async function main(): Promise<void> {
   const optimizer = tf.train.adam(1e-3);
   model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
   const random = seededRandom(SEED);
-  const batch = 32;
   let best = { auc: -1, epoch: 0, weights: [] as tf.Tensor[] };
-  const started = Date.now();
+  const history: EpochRecord[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
     // Step decay; tfjs keeps the rate protected but reads it on every step.
     if (epoch === Math.ceil(epochs * 0.6) || epoch === Math.ceil(epochs * 0.85)) (optimizer as unknown as { learningRate: number }).learningRate /= 3;
-    let loss = 0;
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const idx = balancedBatch(byClass, batch, random);
-      const xs = tf.tidy(() => augment(tf.tensor4d(unitRangeBatch(train, idx), [batch, SIZE, SIZE, 1]), random));
-      const ys = tf.tensor1d(idx.map((i) => train.labels[i] ?? 0), 'float32');
-      loss += Number(await model.trainOnBatch(xs, ys));
-      tf.dispose([xs, ys]);
-    }
+    const record = await trainEpoch(model, train, byClass, stepsPerEpoch, random);
     const valAuc = auc(scoresOf(model, val), val.labels);
+    history.push({ epoch, ...record, valAuc });
     if (valAuc > best.auc) {
       tf.dispose(best.weights);
       best = { auc: valAuc, epoch, weights: model.getWeights().map((w) => w.clone()) };
       // A checkpoint of the best epoch so far, so an interrupted run still leaves a model.
-      if (!quick) await saveLayersModel(model, join(MODELS_DIR, ID));
+      if (options.saveTo) await saveLayersModel(model, options.saveTo);
     }
-    const perEpoch = (Date.now() - started) / epoch;
-    console.log(`epoch ${epoch}/${epochs} loss ${(loss / stepsPerEpoch).toFixed(4)} val AUC ${valAuc.toFixed(4)} ` +
-      `${(perEpoch / 1000).toFixed(0)} s/epoch, ${((stepsPerEpoch * batch) / (perEpoch / 1000)).toFixed(1)} img/s, ETA ${(((epochs - epoch) * perEpoch) / 60000).toFixed(1)} min`);
+    const eta = ((epochs - epoch) * stepsPerEpoch * BATCH) / record.imagesPerSecond / 60;
+    options.log?.(`epoch ${epoch}/${epochs} loss ${record.loss.toFixed(4)} val AUC ${valAuc.toFixed(4)} ${record.imagesPerSecond.toFixed(1)} img/s, ETA ${eta.toFixed(1)} min`);
   }
   model.setWeights(best.weights);
-  await finish(model, val, best.epoch, quick);
+  tf.dispose(best.weights);
+  return { model, history, bestEpoch: best.epoch, val };
 }
 
-async function finish(model: tf.LayersModel, val: GreyStack, bestEpoch: number, quick: boolean): Promise<void> {
-  const valScores = scoresOf(model, val);
-  const threshold = youdenThreshold(valScores, val.labels);
-  const summary = { bestEpoch, valAuc: auc(valScores, val.labels), threshold, params: model.countParams() };
-  console.log(JSON.stringify(summary));
-  if (quick) return;
-  const dir = join(MODELS_DIR, ID);
-  await saveLayersModel(model, dir);
-  writeFileSync(join(dir, 'training.json'), `${JSON.stringify(summary, null, 2)}\n`);
+async function trainEpoch(model: tf.LayersModel, train: GreyStack, byClass: number[][], steps: number, random: () => number): Promise<{ loss: number; imagesPerSecond: number }> {
+  const start = Date.now();
+  let loss = 0;
+  for (let step = 0; step < steps; step++) {
+    const idx = balancedBatch(byClass, BATCH, random);
+    const xs = tf.tidy(() => augment(tf.tensor4d(unitRangeBatch(train, idx), [BATCH, SIZE, SIZE, 1]), random));
+    const ys = tf.tensor1d(idx.map((i) => train.labels[i] ?? 0), 'float32');
+    loss += Number(await model.trainOnBatch(xs, ys));
+    tf.dispose([xs, ys]);
+  }
+  return { loss: loss / steps, imagesPerSecond: (steps * BATCH) / ((Date.now() - start) / 1000) };
 }
 
-await main();
+export { ID as PNEUMONIA_ID, SIZE as PNEUMONIA_SIZE, scoresOf };

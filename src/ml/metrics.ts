@@ -46,3 +46,23 @@ export function confusion(scores: ArrayLike<number>, labels: ArrayLike<number>, 
 export function accuracy(c: BinaryCounts): number {
   return (c.tp + c.tn) / Math.max(1, c.tp + c.tn + c.fp + c.fn);
 }
+
+/** Expected calibration error: |accuracy - confidence| averaged over equal-width bins of p(positive). */
+export function expectedCalibrationError(scores: ArrayLike<number>, labels: ArrayLike<number>, bins = 10): number {
+  const count = new Float64Array(bins);
+  const confidence = new Float64Array(bins);
+  const positives = new Float64Array(bins);
+  for (let i = 0; i < scores.length; i++) {
+    const p = scores[i] ?? 0;
+    const b = Math.min(bins - 1, Math.floor(p * bins));
+    count[b] = (count[b] ?? 0) + 1;
+    confidence[b] = (confidence[b] ?? 0) + p;
+    positives[b] = (positives[b] ?? 0) + (labels[i] === 1 ? 1 : 0);
+  }
+  let ece = 0;
+  for (let b = 0; b < bins; b++) {
+    const n = count[b] ?? 0;
+    if (n > 0) ece += (n / scores.length) * Math.abs((positives[b] ?? 0) / n - (confidence[b] ?? 0) / n);
+  }
+  return ece;
+}

@@ -1,0 +1,66 @@
+/**
+ * After training: choose the operating point on validation, evaluate once on the official
+ * test split, try float16 weights, and write the card and the manifest entry.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { auc, expectedCalibrationError } from '../ml/metrics.ts';
+import { loadKermany, type GreyStack } from './kermany.ts';
+import { loadModelDir } from './load-model.ts';
+import { MODELS_DIR, halveWeights, writeManifestEntry } from './model-files.ts';
+import { pneumoniaReport, type PneumoniaReport } from './evaluate.ts';
+import { PNEUMONIA_ID, scoresOf, youdenThreshold, type EpochRecord } from './train-pneumonia.ts';
+import { pneumoniaCard } from './pneumonia-card.ts';
+
+export interface PublishFigures {
+  params: number;
+  threshold: number;
+  valAuc: number;
+  test: PneumoniaReport;
+  ece: number;
+  float32: { valAuc: number; testAuc: number; bytes: number };
+  float16: { valAuc: number; testAuc: number; bytes: number; shipped: boolean };
+  history: EpochRecord[];
+}
+
+async function measure(model: tf.LayersModel, val: GreyStack, test: GreyStack): Promise<{ val: Float32Array; test: Float32Array }> {
+  return { val: scoresOf(model, val), test: scoresOf(model, test) };
+}
+
+export async function publishPneumonia(dataRoot: string, history: EpochRecord[]): Promise<PublishFigures> {
+  const dir = join(MODELS_DIR, PNEUMONIA_ID);
+  const root = join(dataRoot, 'cxr-pneumonia-kermany-128');
+  const val = loadKermany(root, 'val');
+  const test = loadKermany(root, 'test');
+  const model = await loadModelDir(dir);
+  const full = await measure(model, val, test);
+  const threshold = youdenThreshold(full.val, val.labels);
+  // Half-precision weights ship only if validation AUC moves by less than 0.005.
+  const trial = mkdtempSync(join(tmpdir(), 'hilum-f16-'));
+  cpSync(dir, trial, { recursive: true });
+  halveWeights(trial);
+  const half = await measure(await loadModelDir(trial), val, test);
+  const drop = auc(full.val, val.labels) - auc(half.val, val.labels);
+  const shipHalf = Math.abs(drop) < 0.005;
+  const bytes = (d: string): number => readFileSync(join(d, 'weights.bin')).length;
+  const figures: PublishFigures = {
+    params: model.countParams(), threshold, valAuc: auc(full.val, val.labels),
+    test: pneumoniaReport(shipHalf ? half.test : full.test, Array.from(test.labels), threshold, PNEUMONIA_ID, 'test'),
+    ece: expectedCalibrationError(shipHalf ? half.test : full.test, test.labels),
+    float32: { valAuc: auc(full.val, val.labels), testAuc: auc(full.test, test.labels), bytes: bytes(dir) },
+    float16: { valAuc: auc(half.val, val.labels), testAuc: auc(half.test, test.labels), bytes: bytes(trial), shipped: shipHalf },
+    history,
+  };
+  if (shipHalf) cpSync(trial, dir, { recursive: true });
+  writeFileSync(join(dir, 'card.md'), pneumoniaCard(figures));
+  writeFileSync(join(dir, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  writeManifestEntry({
+    id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: '1.0.0',
+    input: { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' }, labels: ['normal', 'pneumonia'], positiveIndex: 1,
+    operatingPoint: threshold, card: 'card.md',
+    summary: `a ${figures.params.toLocaleString('en')}-parameter CNN trained by Hilum on paediatric chest X-rays; test AUC ${figures.test.auc.value.toFixed(3)}.`,
+  }, ['model.json', 'weights.bin', 'card.md']);
+  return figures;
+}
