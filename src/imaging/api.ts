@@ -42,10 +42,15 @@ export interface Thumbnail {
   rgba: Uint8ClampedArray;
 }
 
+/** The error message of frame() and thumbnail() for a file the worker let go of; see reopen(). */
+export const NOT_OPEN = 'not-open';
+
 export interface ImagingWorkerApi {
   open(files: InputFile[]): Promise<OpenSummary>;
   frame(key: string, index: number): Promise<ImageFrame>;
   /** The first frame, windowed and shrunk to fit `size` pixels, for the series list. */
   thumbnail(key: string, size: number): Promise<Thumbnail>;
+  /** Parse again a file that was evicted from the worker's memory. */
+  reopen(file: InputFile): Promise<void>;
   forget(): Promise<void>;
 }

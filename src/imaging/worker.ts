@@ -11,13 +11,41 @@ import { isDicomdirName, readDicomdir, resolveReferenced } from '../dicom/dicomd
 import { useBrowserCodecs } from '../dicom/codecs/browser-locator.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import { decodeRasterFile } from '../render/raster.ts';
-import type { ImagingWorkerApi, InputFile, OpenSummary, OpenedFile, Thumbnail } from './api.ts';
+import { NOT_OPEN, type ImagingWorkerApi, type InputFile, type OpenSummary, type OpenedFile, type Thumbnail } from './api.ts';
 import { WindowLut, defaultWindow, renderRgba } from '../render/window.ts';
 import { readTags } from './tags.ts';
 
 useBrowserCodecs();
 
+/**
+ * Parsed files hold their bytes. Only the most recently used ones stay in memory (up to
+ * IMAGE_BUDGET bytes); an evicted file is re-sent by the page when it is shown again, so a
+ * 3,000-file CD does not need 3,000 files' worth of memory.
+ */
+const IMAGE_BUDGET = 384 * 1024 * 1024;
 const images = new Map<string, DicomImage>();
+let imageBytes = 0;
+
+function remember(key: string, image: DicomImage): void {
+  const size = image.dataSet.byteArray.length;
+  images.delete(key);
+  images.set(key, image);
+  imageBytes += size;
+  for (const [oldest, old] of images) {
+    if (imageBytes <= IMAGE_BUDGET || oldest === key) break;
+    images.delete(oldest);
+    imageBytes -= old.dataSet.byteArray.length;
+  }
+}
+
+function recall(key: string): DicomImage | undefined {
+  const image = images.get(key);
+  if (image) {
+    images.delete(key);
+    images.set(key, image);
+  }
+  return image;
+}
 const rasters = new Map<string, ImageFrame>();
 let index = new SeriesIndex();
 const rasterSeries: SeriesInfo[] = [];
@@ -43,7 +71,7 @@ async function openOne(file: InputFile, dicomdirs: { key: string; paths: string[
     return { key: file.key, ok: true, kind: 'dicomdir', frames: 0 };
   }
   const image = await openDicom(bytes);
-  images.set(file.key, image);
+  remember(file.key, image);
   index.add(image.dataSet, instanceRef(image.dataSet, file.key, image.info.frames));
   return { key: file.key, ok: true, kind: 'dicom', frames: image.info.frames, tags: readTags(image.dataSet) };
 }
@@ -91,19 +119,23 @@ const api: ImagingWorkerApi = {
   async frame(key: string, frameIndex: number): Promise<ImageFrame> {
     const raster = rasters.get(key);
     if (raster) return { ...raster, pixels: raster.pixels.slice() };
-    const image = images.get(key);
-    if (!image) throw new Error(`no open file ${key}`);
+    const image = recall(key);
+    if (!image) throw new Error(NOT_OPEN);
     const frame = await image.decodeFrame(frameIndex);
     return Comlink.transfer(frame, [frame.pixels.buffer]);
   },
   async thumbnail(key: string, size: number): Promise<Thumbnail> {
-    const frame = rasters.get(key) ?? (await images.get(key)?.decodeFrame(0));
-    if (!frame) throw new Error(`no open file ${key}`);
+    const frame = rasters.get(key) ?? (await recall(key)?.decodeFrame(0));
+    if (!frame) throw new Error(NOT_OPEN);
     const thumb = shrink(frame, size);
     return Comlink.transfer(thumb, [thumb.rgba.buffer]);
   },
+  async reopen(file: InputFile): Promise<void> {
+    remember(file.key, await openDicom(new Uint8Array(file.bytes)));
+  },
   async forget(): Promise<void> {
     images.clear();
+    imageBytes = 0;
     rasters.clear();
     rasterSeries.length = 0;
     index = new SeriesIndex();

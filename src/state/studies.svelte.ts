@@ -1,6 +1,6 @@
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { SeriesInfo } from '../dicom/series.ts';
-import type { InputFile, OpenedFile, Thumbnail } from '../imaging/api.ts';
+import { NOT_OPEN, type InputFile, type OpenedFile, type Thumbnail } from '../imaging/api.ts';
 import { imaging } from '../imaging/client.ts';
 import type { PickedFile } from './dropped-files.ts';
 import { toasts } from './toasts.svelte.ts';
@@ -23,6 +23,9 @@ export class StudiesState {
   position = $state(0);
   frame = $state.raw<ImageFrame | undefined>(undefined);
   private generation = 0;
+  /** The dropped files themselves (disk-backed), to re-send one the worker evicted. Not state. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly sources = new Map<string, File>();
 
   errors = $derived(this.files.filter((f) => !f.ok));
   current = $derived(this.series.find((s) => s.seriesInstanceUID === this.selectedSeries));
@@ -39,6 +42,7 @@ export class StudiesState {
     const seen = new Set(this.files.map((f) => f.key));
     const fresh = picked.filter((p) => !seen.has(p.path));
     this.progress = { done: 0, total: fresh.length };
+    for (const p of fresh) this.sources.set(p.path, p.file);
     for (let i = 0; i < fresh.length; i += BATCH) {
       const batch: InputFile[] = [];
       for (const p of fresh.slice(i, i + BATCH)) batch.push({ key: p.path, bytes: await p.file.arrayBuffer() });
@@ -67,7 +71,7 @@ export class StudiesState {
     if (!ref) return;
     const generation = ++this.generation;
     try {
-      const frame = await this.worker().frame(ref.key, ref.frame);
+      const frame = await this.withFile(ref.key, () => this.worker().frame(ref.key, ref.frame));
       if (generation === this.generation) this.frame = frame;
     } catch (error) {
       toasts.show(`${ref.key}: ${error instanceof Error ? error.message : String(error)}`, 'error');
@@ -78,13 +82,26 @@ export class StudiesState {
     const first = series.instances[0];
     if (!first) return undefined;
     try {
-      return await this.worker().thumbnail(first.key, size);
+      return await this.withFile(first.key, () => this.worker().thumbnail(first.key, size));
     } catch {
       return undefined;
     }
   }
 
+  /** Run a worker call; if the worker had let the file go, send it again and retry once. */
+  private async withFile<T>(key: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const source = this.sources.get(key);
+      if (!(error instanceof Error) || error.message !== NOT_OPEN || !source) throw error;
+      await this.worker().reopen({ key, bytes: await source.arrayBuffer() });
+      return call();
+    }
+  }
+
   async clear(): Promise<void> {
+    this.sources.clear();
     await this.worker().forget();
     this.files = [];
     this.series = [];
