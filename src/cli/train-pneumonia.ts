@@ -12,7 +12,7 @@ import { auc, confusion } from '../ml/metrics.ts';
 import { augment } from './augment.ts';
 import { loadKermany, unitRangeBatch, type GreyStack } from './kermany.ts';
 import { saveLayersModel } from './model-files.ts';
-import { seededRandom, shuffled } from './seeded.ts';
+import { seededRandom, shuffled } from '../ml/random.ts';
 
 const ID = 'pneumonia-cxr';
 const SIZE = 128;

@@ -10,7 +10,7 @@ import { toModelInput } from '../ml/worker/preprocess.ts';
 import { auc, accuracy, confusion } from '../ml/metrics.ts';
 import { readNpz, type NpyArray } from './npz.ts';
 import { MODELS_DIR, saveLayersModel, writeManifestEntry } from './model-files.ts';
-import { seededRandom, shuffled } from './seeded.ts';
+import { seededRandom, shuffled } from '../ml/random.ts';
 import { argValue, dataRoot } from './args.ts';
 
 const ID = 'pneumonia-mnist-tiny';

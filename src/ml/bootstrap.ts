@@ -1,15 +1,5 @@
 /** 95% percentile-bootstrap intervals, deterministic (seeded) so reports repeat exactly. */
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './random.ts';
 
 export interface Estimate {
   value: number;
@@ -22,7 +12,7 @@ export interface Estimate {
  */
 export function bootstrap(count: number, statistic: (indices: number[]) => number, rounds = 1000, seed = 7): Estimate {
   const value = statistic(Array.from({ length: count }, (_, i) => i));
-  const random = mulberry(seed);
+  const random = seededRandom(seed);
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const indices = Array.from({ length: count }, () => Math.floor(random() * count));

@@ -2,31 +2,17 @@
  * The app as a user meets it: served with its headers, it says which backend it chose and
  * why, runs the bundled model on a real chest X-ray, and never asks anything of another host.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { useBuiltApp } from '../helpers/app-server.ts';
 import { analyseFile } from '../helpers/app.ts';
 import { sampleChestPng } from '../helpers/data.ts';
 
 describe.skipIf(chromiumMissing)('the app in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!existsSync('dist/index.html')) throw new Error('run `npm run build` first');
-    server = await startStaticServer({ root: 'dist', headers: 'isolated' });
-    browser = await launchBrowser({ webgpu: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useBuiltApp({ headers: 'isolated', webgpu: true });
 
   it('picks WASM over the software WebGPU adapter, says why, and classifies a real X-ray', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     const badge = w.page.getByTestId('backend-badge');
     await expect.poll(() => badge.locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
     const attempts = await w.page.getByTestId('backend-attempts').textContent();
@@ -46,8 +32,7 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
   });
 
   it('lists a file that is not an image or DICOM, and keeps working', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     await w.page.getByTestId('files-input').setInputFiles([
       { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') },
     ]);
@@ -61,8 +46,7 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
   });
 
   it('is installable: Chromium reports no installability error', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     await w.page.getByText('Hilum is ready to work offline.').waitFor({ timeout: 60_000 });
     const cdp = await w.context.newCDPSession(w.page);
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
@@ -74,8 +58,7 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
   });
 
   it('remembers a backend the user chose', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     const name = w.page.getByTestId('backend-badge').locator('[data-backend]');
     await expect.poll(() => name.getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
     await w.page.getByTestId('backend-choice').selectOption('cpu');

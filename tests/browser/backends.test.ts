@@ -3,31 +3,19 @@
  * explicitly), agreeing within a stated tolerance; and a WebGPU device loss mid-session that
  * falls back to the next backend without a reload.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { useBuiltApp } from '../helpers/app-server.ts';
 import type { DrillResult, LabRow } from '../../src/lab/run.ts';
 
 /** float32 on different kernels: softmax outputs agree far better than this. */
 const TOLERANCE = 1e-4;
 
 describe.skipIf(chromiumMissing)('backends', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startStaticServer({ root: 'dist', headers: 'isolated' });
-    browser = await launchBrowser({ webgpu: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useBuiltApp({ headers: 'isolated', webgpu: true });
 
   it('gives the same probabilities on WebGPU, WASM, WebGL and CPU', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/lab.html?backends=webgpu,wasm,webgl,cpu&runs=2`);
+    const w = await app.open('/lab.html?backends=webgpu,wasm,webgl,cpu&runs=2');
     await w.page.waitForFunction(() => 'hilumLab' in window, undefined, { timeout: 180_000 });
     const rows = await w.page.evaluate(() => (window as unknown as { hilumLab: LabRow[] }).hilumLab);
     for (const row of rows) {
@@ -41,8 +29,7 @@ describe.skipIf(chromiumMissing)('backends', () => {
   });
 
   it('falls back from a lost WebGPU device to WASM and keeps answering', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/lab.html?drill=device-loss`);
+    const w = await app.open('/lab.html?drill=device-loss');
     await w.page.waitForFunction(() => 'hilumDrill' in window, undefined, { timeout: 120_000 });
     const drill = await w.page.evaluate(() => (window as unknown as { hilumDrill: DrillResult }).hilumDrill);
     expect(drill).toMatchObject({ before: 'webgpu', after: 'wasm', fellBackFrom: 'webgpu' });

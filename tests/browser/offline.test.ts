@@ -3,29 +3,17 @@
  * cross-origin isolated (one reload on first install), precache everything, and after that
  * the app must load and run its model with the server gone. Not one request may leave.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { useBuiltApp } from '../helpers/app-server.ts';
 import { analyseFile } from '../helpers/app.ts';
 import { dataPath, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
 
 describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without headers', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startStaticServer({ root: 'dist', headers: 'plain' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useBuiltApp({ headers: 'plain' });
 
   it('isolates itself, caches everything, then runs the model offline', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     // First visit: the service worker installs, then the page reloads once, now isolated.
     await expect.poll(() => w.page.evaluate(() => self.crossOriginIsolated), { timeout: 60_000, interval: 500 }).toBe(true);
     await expect.poll(() => w.page.evaluate(async () => (await caches.keys()).length), { timeout: 30_000 }).toBeGreaterThan(0);
@@ -39,7 +27,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('offline, on a host without 
     expect(wasm.filter((p) => p.includes('tfjs-backend-wasm'))).toHaveLength(3);
     expect(['charls', 'libjpegturbo', 'openjpeg', 'openjph'].every((codec) => wasm.some((p) => p.includes(codec)))).toBe(true);
 
-    await server.close();
+    await app.server.close();
     await w.context.setOffline(true);
     await w.page.reload();
     await expect.poll(() => w.page.getByTestId('backend-badge').locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');

@@ -2,12 +2,11 @@
  * Privacy by construction: the shipped CSP forbids any connection outside the origin, in the
  * page and in the ML worker, and the built page bundle carries no TensorFlow.js.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { useBuiltApp } from '../helpers/app-server.ts';
 
 /** Kernel names are string constants that survive minification: a sure sign of tfjs. */
 const TFJS_MARKERS = ['"FusedConv2D"', '"Conv2DBackpropInput"', '`FusedConv2D`', "'FusedConv2D'"];
@@ -41,22 +40,10 @@ describe('the built bundle', () => {
 });
 
 describe.skipIf(chromiumMissing)('the CSP in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // A plain host: only the meta tag and the service worker can enforce the policy.
-    server = await startStaticServer({ root: 'dist', headers: 'plain' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useBuiltApp({ headers: 'plain' });
 
   it('blocks a request to another host from the page and from a worker', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     await expect.poll(() => w.page.evaluate(() => self.crossOriginIsolated), { timeout: 60_000, interval: 500 }).toBe(true);
     const fromPage = await w.page.evaluate(async () => {
       const violations: string[] = [];

@@ -1,30 +1,18 @@
 /** A new deployment is announced, and the page reloads only when the user says so. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { useBuiltApp } from '../helpers/app-server.ts';
 
 describe.skipIf(chromiumMissing)('updates', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startStaticServer({ root: 'dist', headers: 'isolated' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useBuiltApp({ headers: 'isolated' });
 
   it('offers a reload when a new version is deployed', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     await w.page.getByText('Hilum is ready to work offline.').waitFor({ timeout: 60_000 });
     const before = await w.page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '');
     expect(before).toMatch(/sw\.js$/);
 
-    server.deployNewVersion();
+    app.server.deployNewVersion();
     await w.page.reload();
     const toast = w.page.getByText('A new version of Hilum is available.');
     await toast.waitFor({ timeout: 60_000 });

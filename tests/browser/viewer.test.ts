@@ -3,32 +3,20 @@
  * file, a MONOCHROME1 chest film, scrolling, window presets, the identifying-tags switch,
  * and a measurement (in mm when the file gives Pixel Spacing).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, watchedContext } from '../../src/cli/chromium.ts';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { useBuiltApp } from '../helpers/app-server.ts';
 import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
 
 const MR = join(DATA_ROOT, 'dicom', 'mr_series_ge_brain_20slice');
 
 describe.skipIf(chromiumMissing || skipWithoutData)('the viewer', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startStaticServer({ root: 'dist', headers: 'isolated' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useBuiltApp({ headers: 'isolated' });
 
   it('opens a series, scrolls it, windows it, and lists the one broken file', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     const files = readdirSync(MR).sort().reverse().map((f) => join(MR, f));
     const broken = { name: 'broken.dcm', mimeType: 'application/dicom', buffer: readFileSync(files[0] ?? '').subarray(0, 2000) };
     await w.page.getByTestId('files-input').setInputFiles([...files.map((f) => ({ name: f.split('/').pop() ?? '', mimeType: 'application/dicom', buffer: readFileSync(f) })), broken]);
@@ -57,8 +45,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('the viewer', () => {
   });
 
   it('measures a distance, and hides identifying tags on request', async () => {
-    const w = await watchedContext(browser, server.origin);
-    await w.page.goto(`${server.origin}/`);
+    const w = await app.open();
     await w.page.getByTestId('files-input').setInputFiles(join(DATA_ROOT, 'dicom/chest_radiograph/CR-MONO1-10-chest.dcm'));
     await w.page.getByTestId('slice').waitFor({ timeout: 60_000 });
     const meta = w.page.getByTestId('metadata');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openDicom } from '../../src/dicom/open.ts';
 import { DicomError } from '../../src/dicom/errors.ts';
 import { useNodeCodecs } from '../../src/cli/node-codecs.ts';
-import { seededRandom } from '../../src/cli/seeded.ts';
+import { seededRandom } from '../../src/ml/random.ts';
 import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
 
 useNodeCodecs();

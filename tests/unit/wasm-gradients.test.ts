@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradients } from '../../src/ml/worker/wasm-gradients.ts';
-import { seededRandom } from '../../src/cli/seeded.ts';
+import { seededRandom } from '../../src/ml/random.ts';
 
 interface Case {
   name: string;
