@@ -129,3 +129,31 @@ export async function runDeviceLossDrill(image: GreyImage = syntheticImage()): P
   }
   return result;
 }
+
+export interface CrashDrillResult {
+  before?: number;
+  duringCrash?: string;
+  after?: number;
+  restarts?: number;
+  error?: string;
+}
+
+/** Crash drill: classify, crash the worker, and classify again in a worker started afresh. */
+export async function runCrashDrill(image: GreyImage = syntheticImage()): Promise<CrashDrillResult> {
+  const client = new MlClient({ preferred: 'wasm', modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const result: CrashDrillResult = {};
+  try {
+    const modelId = (await client.listModels())[0]?.id ?? '';
+    result.before = (await client.classify(modelId, { ...image, pixels: image.pixels.slice() })).scores[1]?.probability;
+    await client.injectFault('crash-worker');
+    // The crash arrives as an error event; a call in flight then fails with worker-crashed.
+    result.duringCrash = await client.classify(modelId, { ...image, pixels: image.pixels.slice() }).then(() => 'answered', (error: unknown) => (error instanceof Error ? error.message : String(error)));
+    result.after = (await client.classify(modelId, { ...image, pixels: image.pixels.slice() })).scores[1]?.probability;
+    result.restarts = client.restartCount;
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    client.dispose();
+  }
+  return result;
+}

@@ -125,7 +125,7 @@ export interface HilumErrorData {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: HilumErrorData };
 
 /** Faults the worker can inflict on itself, so tests can prove recovery on real failures. */
-export type Fault = 'lose-webgpu-device';
+export type Fault = 'lose-webgpu-device' | 'crash-worker';
 
 export interface HilumWorkerApi {
   init(options: InitOptions): Promise<Outcome<BackendInfo>>;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
-import type { DrillResult, LabRow } from '../../src/lab/run.ts';
+import type { CrashDrillResult, DrillResult, LabRow } from '../../src/lab/run.ts';
 
 /** float32 on different kernels: softmax outputs agree far better than this. */
 const TOLERANCE = 1e-4;
@@ -34,6 +34,16 @@ describe.skipIf(chromiumMissing)('backends', () => {
     const drill = await w.page.evaluate(() => (window as unknown as { hilumDrill: DrillResult }).hilumDrill);
     expect(drill).toMatchObject({ before: 'webgpu', after: 'wasm', fellBackFrom: 'webgpu' });
     expect(drill.maxDiff).toBeLessThan(TOLERANCE);
+    await w.context.close();
+  });
+
+  it('restarts a crashed worker and answers the same afterwards', async () => {
+    const w = await app.open('/lab.html?drill=crash');
+    await w.page.waitForFunction(() => 'hilumCrash' in window, undefined, { timeout: 120_000 });
+    const crash = await w.page.evaluate(() => (window as unknown as { hilumCrash: CrashDrillResult }).hilumCrash);
+    expect(crash.error).toBeUndefined();
+    expect(crash.restarts).toBe(1);
+    expect(crash.after).toBeCloseTo(crash.before ?? Number.NaN, 6);
     await w.context.close();
   });
 });

@@ -81,8 +81,13 @@ const api: HilumWorkerApi = {
   }),
   tensorCount: () => Promise.resolve(tf.memory().numTensors),
   injectFault: (fault: Fault) => outcome(async () => {
+    if (fault === 'crash-worker') {
+      // An uncaught error outside any call, as a crashed kernel or an out-of-memory abort would raise.
+      setTimeout(() => { throw new Error('injected crash'); });
+      return 'the worker will crash';
+    }
     const device = currentGpuDevice();
-    if (fault !== 'lose-webgpu-device' || !device) throw new WorkerError('bad-input', 'the current backend is not WebGPU');
+    if (!device) throw new WorkerError('bad-input', 'the current backend is not WebGPU');
     device.destroy();
     await device.lost;
     return 'WebGPU device destroyed';
