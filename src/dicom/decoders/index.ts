@@ -45,6 +45,16 @@ const ownJpeg = (decode: typeof decodeJpegLossless): FrameDecoder => (dataSet, i
   return Promise.resolve({ values: storedValues(bytes, { ...info, bitsAllocated: 16 }, image.samples.length), interleaved: true });
 };
 
+/**
+ * JPEG baseline: libjpeg-turbo undoes the YCbCr transform, which is right when the file says
+ * YBR_*. When it says RGB the encoder skipped the transform, and libjpeg-turbo (seeing no
+ * JFIF or Adobe marker) would apply it anyway; our own decoder returns the samples untouched.
+ */
+const turbo = codecDecoder('libjpeg-turbo', true);
+const untransformed = ownJpeg(decodeJpegDct);
+const jpegBaseline: FrameDecoder = (dataSet, info, index) =>
+  info.samplesPerPixel === 3 && info.photometric === 'RGB' ? untransformed(dataSet, info, index) : turbo(dataSet, info, index);
+
 export const DECODERS: Readonly<Record<string, FrameDecoder>> = {
   [IMPLICIT_LE]: native(false),
   [EXPLICIT_LE]: native(false),
@@ -52,7 +62,7 @@ export const DECODERS: Readonly<Record<string, FrameDecoder>> = {
   [EXPLICIT_BE]: native(true),
   [RLE_LOSSLESS]: rle,
   // libjpeg-turbo here is its 8-bit build: 12-bit JPEG Extended goes through our own decoder.
-  '1.2.840.10008.1.2.4.50': codecDecoder('libjpeg-turbo', true),
+  '1.2.840.10008.1.2.4.50': jpegBaseline,
   '1.2.840.10008.1.2.4.51': ownJpeg(decodeJpegDct),
   '1.2.840.10008.1.2.4.57': ownJpeg(decodeJpegLossless),
   '1.2.840.10008.1.2.4.70': ownJpeg(decodeJpegLossless),
