@@ -25,14 +25,17 @@ interface DcmjsImaging {
 const require = createRequire(import.meta.url);
 const dcmjs = require('dcmjs-imaging') as DcmjsImaging;
 
+/** As the viewer scrolls a series: the window comes from the first frame, one LUT serves all. */
 async function ours(bytes: Uint8Array): Promise<number> {
   const image = await openDicom(bytes);
+  let lut: WindowLut | undefined;
   for (let i = 0; i < image.info.frames; i++) {
     const frame = await image.decodeFrame(i);
     let min = Infinity;
     let max = -Infinity;
     for (const v of frame.pixels) { if (v < min) min = v; if (v > max) max = v; }
-    renderRgba(frame, new WindowLut(defaultWindow(frame), frame.invert, Math.floor(min), Math.ceil(max)));
+    if (!lut || !lut.covers(min, max)) lut = new WindowLut(lut?.window ?? defaultWindow(frame), frame.invert, Math.floor(min), Math.ceil(max));
+    renderRgba(frame, lut);
   }
   return image.info.frames;
 }

@@ -28,26 +28,30 @@ export function windowValue(value: number, w: Window): number {
 
 /** The 1st..99th percentile of the values, ignoring padding: a window that shows the anatomy. */
 export function autoWindow(frame: ImageFrame): Window {
-  const values = frame.paddingValue === undefined ? frame.pixels : frame.pixels.filter((v) => v !== frame.paddingValue);
-  if (values.length === 0) return { center: 0, width: 1 };
+  const { pixels, paddingValue } = frame;
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
+  let count = 0;
+  for (let i = 0; i < pixels.length; i++) {
+    const v = pixels[i] as number;
+    if (v === paddingValue) continue;
     if (v < min) min = v;
     if (v > max) max = v;
+    count++;
   }
+  if (count === 0) return { center: 0, width: 1 };
   const bins = 1024;
   const counts = new Uint32Array(bins);
   const scale = (bins - 1) / Math.max(1e-9, max - min);
-  for (const v of values) {
-    const bin = Math.floor((v - min) * scale);
-    counts[bin] = (counts[bin] ?? 0) + 1;
+  for (let i = 0; i < pixels.length; i++) {
+    const v = pixels[i] as number;
+    if (v !== paddingValue) counts[((v - min) * scale) | 0]++;
   }
   const at = (fraction: number): number => {
     let seen = 0;
     for (let i = 0; i < bins; i++) {
       seen += counts[i] ?? 0;
-      if (seen >= fraction * values.length) return min + i / scale;
+      if (seen >= fraction * count) return min + i / scale;
     }
     return max;
   };
@@ -66,8 +70,8 @@ export function defaultWindow(frame: ImageFrame): Window {
  * Values outside the table (float data, or outliers) go through windowValue directly.
  */
 export class WindowLut {
-  private readonly table: Uint8Array;
-  constructor(readonly window: Window, readonly invert: boolean, private readonly min: number, private readonly max: number) {
+  readonly table: Uint8Array;
+  constructor(readonly window: Window, readonly invert: boolean, readonly min: number, private readonly max: number) {
     const size = Math.min(1 << 20, Math.max(1, Math.ceil(max - min) + 1));
     this.table = new Uint8Array(size);
     for (let i = 0; i < size; i++) {
@@ -102,12 +106,14 @@ export function renderRgba(frame: ImageFrame, lut: WindowLut, out = new Uint8Cla
     }
     return out;
   }
+  // One 32-bit store per pixel (RGBA bytes of a little-endian word), table lookups inline.
+  const words = new Uint32Array(out.buffer, out.byteOffset, n);
+  const { table, min } = lut;
+  const size = table.length;
   for (let i = 0; i < n; i++) {
-    const g = lut.grey(p[i] ?? 0);
-    out[i * 4] = g;
-    out[i * 4 + 1] = g;
-    out[i * 4 + 2] = g;
-    out[i * 4 + 3] = 255;
+    const index = (p[i] as number) - min;
+    const g = index >= 0 && index < size && (index | 0) === index ? (table[index] as number) : lut.grey(p[i] as number);
+    words[i] = 0xff000000 | (g << 16) | (g << 8) | g;
   }
   return out;
 }
