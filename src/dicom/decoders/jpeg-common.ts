@@ -1,14 +1,30 @@
 /** Huffman tables, the entropy-coded bit stream and marker helpers shared by our JPEG decoders. */
 import { DicomError } from '../errors.ts';
 
+const LOOKAHEAD = 9;
+
 export interface Huffman {
   maxCode: Int32Array;
   valPtr: Int32Array;
   minCode: Int32Array;
   values: Uint8Array;
+  /** For every 9-bit prefix: (code length << 8 | value), or 0 when the code is longer. */
+  fast: Uint16Array;
 }
 
-
+function lookahead(counts: Uint8Array, values: Uint8Array): Uint16Array {
+  const fast = new Uint16Array(1 << LOOKAHEAD);
+  let code = 0;
+  let k = 0;
+  for (let length = 1; length <= LOOKAHEAD; length++) {
+    for (let i = 0; i < (counts[length - 1] ?? 0); i++, code++, k++) {
+      const shift = LOOKAHEAD - length;
+      fast.fill((length << 8) | (values[k] ?? 0), code << shift, (code + 1) << shift);
+    }
+    code <<= 1;
+  }
+  return fast;
+}
 
 export function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
   const maxCode = new Int32Array(18).fill(-1);
@@ -26,7 +42,7 @@ export function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
     code <<= 1;
   }
   maxCode[17] = 0x7fffffff;
-  return { maxCode, valPtr, minCode, values };
+  return { maxCode, valPtr, minCode, values, fast: lookahead(counts, values) };
 }
 
 export class BitReader {
@@ -63,6 +79,12 @@ export class BitReader {
   }
 
   decode(table: Huffman): number {
+    while (this.count < LOOKAHEAD) this.fill();
+    const hit = table.fast[(this.bits >>> (this.count - LOOKAHEAD)) & ((1 << LOOKAHEAD) - 1)] as number;
+    if (hit !== 0) {
+      this.count -= hit >> 8;
+      return hit & 0xff;
+    }
     let code = this.read(1);
     let length = 1;
     while (code > (table.maxCode[length] ?? -1)) {

@@ -132,12 +132,15 @@ function decodeBlock(reader: BitReader, p: Parsed, c: FrameComponent, q: Int32Ar
     coef[ZIGZAG[k] ?? 0] = receiveExtend(reader, s) * (q[k] ?? 1);
     k++;
   }
-  // Rows then columns: tmp = coef x B^T, out = B x tmp.
+  // Rows then columns: tmp = coef x B^T, out = B x tmp. Most rows of a block are all zero.
   for (let y = 0; y < 8; y++) {
+    const row = y * 8;
+    let empty = true;
+    for (let u = 0; u < 8; u++) if (coef[row + u] !== 0) empty = false;
     for (let x = 0; x < 8; x++) {
       let sum = 0;
-      for (let u = 0; u < 8; u++) sum += (coef[y * 8 + u] ?? 0) * (BASIS[x * 8 + u] ?? 0);
-      tmp[y * 8 + x] = sum;
+      if (!empty) for (let u = 0; u < 8; u++) sum += (coef[row + u] as number) * (BASIS[x * 8 + u] as number);
+      tmp[row + x] = sum;
     }
   }
   const shift = 1 << (p.precision - 1);
@@ -146,7 +149,7 @@ function decodeBlock(reader: BitReader, p: Parsed, c: FrameComponent, q: Int32Ar
   for (let y = 0; y < 8; y++) {
     for (let x = 0; x < 8; x++) {
       let sum = 0;
-      for (let v = 0; v < 8; v++) sum += (BASIS[y * 8 + v] ?? 0) * (tmp[v * 8 + x] ?? 0);
+      for (let v = 0; v < 8; v++) sum += (BASIS[y * 8 + v] as number) * (tmp[v * 8 + x] as number);
       c.plane[(row * 8 + y) * stride + col * 8 + x] = Math.min(max, Math.max(0, Math.round(sum + shift)));
     }
   }
