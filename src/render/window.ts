@@ -45,7 +45,9 @@ export function autoWindow(frame: ImageFrame): Window {
   const scale = (bins - 1) / Math.max(1e-9, max - min);
   for (let i = 0; i < pixels.length; i++) {
     const v = pixels[i] as number;
-    if (v !== paddingValue) counts[((v - min) * scale) | 0]++;
+    if (v === paddingValue) continue;
+    const bin = ((v - min) * scale) | 0;
+    counts[bin] = (counts[bin] as number) + 1;
   }
   const at = (fraction: number): number => {
     let seen = 0;
