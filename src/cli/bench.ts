@@ -8,6 +8,7 @@ import { launchBrowser, watchedContext } from './chromium.ts';
 import { startStaticServer } from './static-server.ts';
 import { argValue, dataRoot } from './args.ts';
 import { benchDicom } from './bench-dicom.ts';
+import { benchTraining } from './bench-training.ts';
 
 interface Setup {
   label: string;
@@ -62,3 +63,4 @@ for (const { setup, row, isolated } of results) {
 }
 
 await benchDicom(Number(argValue('--dicom-runs') ?? 5), dataRoot());
+await benchTraining();

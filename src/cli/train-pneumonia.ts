@@ -142,4 +142,4 @@ async function trainEpoch(model: tf.LayersModel, train: GreyStack, byClass: numb
   return { loss: loss / steps, imagesPerSecond: (steps * BATCH) / ((Date.now() - start) / 1000) };
 }
 
-export { ID as PNEUMONIA_ID, SIZE as PNEUMONIA_SIZE, scoresOf };
+export { ID as PNEUMONIA_ID, SIZE as PNEUMONIA_SIZE, buildModel as buildPneumoniaModel, scoresOf };
