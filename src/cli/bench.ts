@@ -17,6 +17,7 @@ interface Setup {
 }
 
 const RUNS = Number(argValue('--runs') ?? 30);
+const MODEL = argValue('--model') ?? 'pneumonia-cxr';
 
 const SETUPS: Setup[] = [
   { label: 'WASM SIMD, page not isolated (no threads)', headers: 'plain', query: 'backends=wasm' },
@@ -33,7 +34,7 @@ async function measure(setup: Setup): Promise<{ setup: Setup; row: LabRow | unde
   try {
     // No service worker: it would add the isolation headers and spoil the "not isolated" row.
     const w = await watchedContext(browser, server.origin, 'block');
-    await w.page.goto(`${server.origin}/lab.html?${setup.query}&runs=${RUNS}`);
+    await w.page.goto(`${server.origin}/lab.html?${setup.query}&runs=${RUNS}&model=${MODEL}`);
     await w.page.waitForFunction(() => 'hilumLab' in window, undefined, { timeout: 600_000 });
     const rows = await w.page.evaluate(() => (window as unknown as { hilumLab: LabRow[] }).hilumLab);
     const isolated = await w.page.evaluate(() => self.crossOriginIsolated);
@@ -53,7 +54,7 @@ const results = [];
 for (const setup of SETUPS) results.push(await measure(setup));
 const reference = results.find((r) => r.setup.query === 'backends=wasm&threads=1')?.row?.medianMs;
 
-console.log(`\nBundled model (pneumonia-mnist-tiny, 28x28x1), ${RUNS} runs after one warm-up, headless Chromium\n`);
+console.log(`\nModel ${MODEL}: load and classify one image, ${RUNS} runs after one warm-up, headless Chromium\n`);
 console.log('| setup | ran on | isolated | threaded binary | threads used | adapter | load ms | median ms | vs WASM 1 thread |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const { setup, row, isolated } of results) {
