@@ -1,11 +1,9 @@
 /**
  * The stored bytes of one frame: a slice of native pixel data (bit-packed for 1-bit images),
- * or the joined fragments of one encapsulated frame.
+ * or the joined fragments of one encapsulated frame (our own item walk, see readItems).
  */
-// dicom-parser is a CommonJS bundle: only its default export works in both Node and Vite.
-import dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
-import { DicomError, toDicomError } from './errors.ts';
+import { DicomError } from './errors.ts';
 import type { ImageInfo } from './image-info.ts';
 
 export function nativeFrameLength(info: ImageInfo): number {
@@ -37,19 +35,68 @@ export function nativeFrame(dataSet: DataSet, info: ImageInfo, index: number): U
   return out;
 }
 
+interface Fragment {
+  /** Offset of the fragment's data in the byte array. */
+  start: number;
+  length: number;
+}
+
+/**
+ * Walk the items of encapsulated Pixel Data by their lengths: the Basic Offset Table, then the
+ * fragments, up to the Sequence Delimitation Item. Walking by length, not by searching for the
+ * delimiter's bytes, keeps a codestream that happens to contain FFFE,E0DD intact.
+ */
+function readItems(bytes: Uint8Array, from: number): { offsets: number[]; fragments: Fragment[] } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const items: Fragment[] = [];
+  let pos = from;
+  while (pos + 8 <= bytes.length) {
+    const group = view.getUint16(pos, true);
+    const element = view.getUint16(pos + 2, true);
+    const length = view.getUint32(pos + 4, true);
+    if (group !== 0xfffe || element !== 0xe000) break;
+    const start = pos + 8;
+    items.push({ start, length: Math.min(length, bytes.length - start) });
+    pos = start + length;
+  }
+  const [table, ...fragments] = items;
+  const offsets: number[] = [];
+  for (let o = 0; table && o + 4 <= table.length; o += 4) offsets.push(view.getUint32(table.start + o, true));
+  return { offsets, fragments };
+}
+
+function join(bytes: Uint8Array, fragments: Fragment[]): Uint8Array {
+  if (fragments.length === 1 && fragments[0]) return bytes.subarray(fragments[0].start, fragments[0].start + fragments[0].length);
+  const out = new Uint8Array(fragments.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of fragments) {
+    out.set(bytes.subarray(f.start, f.start + f.length), at);
+    at += f.length;
+  }
+  return out;
+}
+
+/** Which fragments make up each frame: by the offset table, one each, all for one frame, or by JPEG SOI markers. */
+function frameGroups(bytes: Uint8Array, offsets: number[], fragments: Fragment[], frames: number): Fragment[][] {
+  const first = fragments[0]?.start ?? 0;
+  const startsAt = (f: Fragment): number => f.start - 8 - (first - 8);
+  if (offsets.length === frames) return offsets.map((o, i) => fragments.filter((f) => startsAt(f) >= o && (i + 1 >= offsets.length || startsAt(f) < (offsets[i + 1] ?? 0))));
+  if (fragments.length === frames) return fragments.map((f) => [f]);
+  if (frames === 1) return [fragments];
+  const groups: Fragment[][] = [];
+  for (const f of fragments) {
+    const soi = bytes[f.start] === 0xff && bytes[f.start + 1] === 0xd8;
+    if (soi || groups.length === 0) groups.push([f]);
+    else groups[groups.length - 1]?.push(f);
+  }
+  return groups;
+}
+
 export function encapsulatedFrame(dataSet: DataSet, info: ImageInfo, index: number): Uint8Array {
   const element = dataSet.elements.x7fe00010;
-  if (!element?.fragments) throw new DicomError('invalid', 'compressed pixel data without fragments');
-  try {
-    if (element.basicOffsetTable && element.basicOffsetTable.length > 0) {
-      return dicomParser.readEncapsulatedImageFrame(dataSet, element, index);
-    }
-    // No offset table: one fragment per frame, or every fragment belongs to a single frame.
-    if (element.fragments.length === info.frames) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, index, 1);
-    if (info.frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, element.fragments.length);
-    const table = dicomParser.createJPEGBasicOffsetTable(dataSet, element);
-    return dicomParser.readEncapsulatedImageFrame(dataSet, element, index, table);
-  } catch (error) {
-    throw toDicomError(error);
-  }
+  if (!element?.encapsulatedPixelData) throw new DicomError('invalid', 'compressed pixel data is not encapsulated');
+  const { offsets, fragments } = readItems(dataSet.byteArray, element.dataOffset);
+  const group = frameGroups(dataSet.byteArray, offsets, fragments, info.frames)[index];
+  if (!group || group.length === 0) throw new DicomError('truncated', `frame ${index + 1} of ${info.frames} has no compressed data`);
+  return join(dataSet.byteArray, group);
 }
