@@ -69,27 +69,22 @@ export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputS
   });
 }
 
-/** Register both kernels for 'wasm', replacing any existing ones. Safe to call twice. */
+type Shape4 = [number, number, number, number];
+type Kernel = (inputs: Record<string, tf.Tensor4D>, attrs: ConvAttrs & { filterShape: Shape4; inputShape: Shape4 }) => tf.Tensor4D;
+
+const KERNELS: Record<string, Kernel> = {
+  Conv2DBackpropFilter: (i, a) => conv2dFilterGradient(i.x as tf.Tensor4D, i.dy as tf.Tensor4D, a.filterShape, a),
+  Conv2DBackpropInput: (i, a) => conv2dInputGradient(i.dy as tf.Tensor4D, i.filter as tf.Tensor4D, a.inputShape, a),
+};
+
+/** Register both kernels for 'wasm', replacing any existing ones (a later tfjs may ship its own). */
 export function registerWasmGradients(): void {
-  for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput']) {
-    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  for (const [kernelName, kernel] of Object.entries(KERNELS)) {
+    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs }) => kernel(inputs as Record<string, tf.Tensor4D>, attrs as unknown as Parameters<Kernel>[1]),
+    });
   }
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }) => {
-      const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
-      const a = attrs as unknown as ConvAttrs & { filterShape: [number, number, number, number] };
-      return conv2dFilterGradient(x, dy, a.filterShape, a);
-    },
-  });
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs }) => {
-      const { dy, filter } = inputs as { dy: tf.Tensor4D; filter: tf.Tensor4D };
-      const a = attrs as unknown as ConvAttrs & { inputShape: [number, number, number, number] };
-      return conv2dInputGradient(dy, filter, a.inputShape, a);
-    },
-  });
 }
