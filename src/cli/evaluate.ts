@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { PNG } from 'pngjs';
-import { readFileSync } from 'node:fs';
+import { readGreyPngImage } from './png.ts';
 import { toModelInput } from '../ml/worker/preprocess.ts';
 import { accuracy, auc, confusion } from '../ml/metrics.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
@@ -17,19 +16,13 @@ import { argValue } from './args.ts';
 import { readCsv } from './kermany.ts';
 import { loadShippedModel } from './load-model.ts';
 
-function readGrey(path: string): { width: number; height: number; pixels: Float32Array } {
-  const png = PNG.sync.read(readFileSync(path));
-  const pixels = new Float32Array(png.width * png.height);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = 0.299 * (png.data[i * 4] ?? 0) + 0.587 * (png.data[i * 4 + 1] ?? 0) + 0.114 * (png.data[i * 4 + 2] ?? 0);
-  return { width: png.width, height: png.height, pixels };
-}
 
 async function scoreAll(model: tf.LayersModel, entry: ModelEntry, paths: string[]): Promise<Float32Array> {
   const scores = new Float32Array(paths.length);
   for (let start = 0; start < paths.length; start += 32) {
     const batch = paths.slice(start, start + 32);
     const p = tf.tidy(() => {
-      const x = tf.concat(batch.map((path) => toModelInput(readGrey(path), entry.input)));
+      const x = tf.concat(batch.map((path) => toModelInput(readGreyPngImage(path), entry.input)));
       return (model.predict(x) as tf.Tensor).slice([0, entry.positiveIndex], [-1, 1]);
     });
     scores.set(await p.data(), start);
