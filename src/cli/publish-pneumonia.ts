@@ -13,6 +13,7 @@ import { MODELS_DIR, halveWeights, writeManifestEntry } from './model-files.ts';
 import { pneumoniaReport, type PneumoniaReport } from './evaluate.ts';
 import { PNEUMONIA_ID, scoresOf, youdenThreshold, type EpochRecord } from './train-pneumonia.ts';
 import { pneumoniaCard } from './pneumonia-card.ts';
+import { publishGate } from './train-ood.ts';
 
 export interface PublishFigures {
   params: number;
@@ -23,6 +24,7 @@ export interface PublishFigures {
   float32: { valAuc: number; testAuc: number; bytes: number };
   float16: { valAuc: number; testAuc: number; bytes: number; shipped: boolean };
   history: EpochRecord[];
+  gate?: Record<string, unknown>;
 }
 
 async function measure(model: tf.LayersModel, val: GreyStack, test: GreyStack): Promise<{ val: Float32Array; test: Float32Array }> {
@@ -54,13 +56,15 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
     history,
   };
   if (shipHalf) cpSync(trial, dir, { recursive: true });
+  // The gate is fitted on the weights that ship.
+  figures.gate = await publishGate(dataRoot, PNEUMONIA_ID);
   writeFileSync(join(dir, 'card.md'), pneumoniaCard(figures));
   writeFileSync(join(dir, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
   writeManifestEntry({
     id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: '1.0.0',
     input: { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' }, labels: ['normal', 'pneumonia'], positiveIndex: 1,
-    operatingPoint: threshold, card: 'card.md',
+    operatingPoint: threshold, card: 'card.md', gate: 'gate.json',
     summary: `a ${figures.params.toLocaleString('en')}-parameter CNN trained by Hilum on paediatric chest X-rays; test AUC ${figures.test.auc.value.toFixed(3)}.`,
-  }, ['model.json', 'weights.bin', 'card.md']);
+  }, ['model.json', 'weights.bin', 'card.md', 'gate.json']);
   return figures;
 }

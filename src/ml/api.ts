@@ -71,6 +71,8 @@ export interface ModelEntry {
   files: ModelFile[];
   card: string;
   summary: string;
+  /** File name of the applicability gate, one of `files`, when the model has one. */
+  gate?: string;
 }
 
 export interface ModelManifest {
@@ -96,9 +98,18 @@ export interface Timing {
   fellBackFrom?: BackendName;
 }
 
+/** Whether an image looks like what the model was trained on, measured, not assumed. */
+export interface Applicability {
+  distance: number;
+  threshold: number;
+  applies: boolean;
+}
+
 export interface ClassifyResult extends Timing {
   modelId: string;
   scores: Score[];
+  /** Present when the model ships an applicability gate. */
+  applicability?: Applicability;
 }
 
 export interface LoadResult extends Timing {

@@ -25,7 +25,7 @@ function parseFile(value: unknown, where: string): ModelFile {
 function parseEntry(value: unknown, index: number): ModelEntry {
   const where = `models[${index}]`;
   if (!isRecord(value)) throw new Error(`${where}: not an object`);
-  const { id, name, version, task, labels, positiveIndex, input, files, card, summary, operatingPoint } = value;
+  const { id, name, version, task, labels, positiveIndex, input, files, card, summary, operatingPoint, gate } = value;
   if (typeof id !== 'string' || !SAFE_PATH.test(id)) throw new Error(`${where}: bad id`);
   if (typeof name !== 'string' || typeof version !== 'string') throw new Error(`${where}: name and version must be strings`);
   if (task !== 'classification') throw new Error(`${where}: unknown task ${String(task)}`);
@@ -43,8 +43,10 @@ function parseEntry(value: unknown, index: number): ModelEntry {
   if (sizeBytes > MAX_MODEL_BYTES) throw new Error(`${where}: ${sizeBytes} bytes is over the limit`);
   if (!parsed.some((f) => f.path.endsWith('model.json'))) throw new Error(`${where}: no model.json`);
   if (operatingPoint !== undefined && (typeof operatingPoint !== 'number' || operatingPoint <= 0 || operatingPoint >= 1)) throw new Error(`${where}: bad operatingPoint`);
+  if (gate !== undefined && (typeof gate !== 'string' || !parsed.some((f) => f.path === gate))) throw new Error(`${where}: gate must be one of its files`);
   return {
     ...(operatingPoint === undefined ? {} : { operatingPoint }),
+    ...(gate === undefined ? {} : { gate: gate as string }),
     id, name, version, task, labels: labels as string[], positiveIndex,
     input: { width, height, channels, preprocessing }, files: parsed, sizeBytes,
     card: typeof card === 'string' ? card : '', summary: typeof summary === 'string' ? summary : '',

@@ -46,7 +46,7 @@ describe('the bundled model in Node', () => {
     for (let i = 0; i < labels.data.length; i++) {
       const pixels = Float32Array.from(images.data.subarray(i * 784, (i + 1) * 784));
       const result = await classify(ID, { width: 28, height: 28, pixels });
-      scores.push(result[1]?.probability ?? Number.NaN);
+      scores.push(result.scores[1]?.probability ?? Number.NaN);
     }
     expect(tf.memory().numTensors).toBe(before);
     expect(auc(scores, labels.data)).toBeGreaterThan(0.93);

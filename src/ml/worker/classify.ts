@@ -1,20 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
-import type { GreyImage, Score } from '../api.ts';
+import type { Applicability, GreyImage, Score } from '../api.ts';
+import { applicability } from './gate.ts';
 import { getModel } from './registry.ts';
 import { toModelInput, validateGreyImage } from './preprocess.ts';
 
-/** Class probabilities for one grey image, all tensor work inside tidy. */
-export async function classify(modelId: string, image: GreyImage): Promise<Score[]> {
+export interface Classified {
+  scores: Score[];
+  applicability?: Applicability;
+}
+
+/** Class probabilities for one grey image and, when the model has a gate, whether it applies. */
+export async function classify(modelId: string, image: GreyImage): Promise<Classified> {
   validateGreyImage(image);
   const { loaded } = await getModel(modelId);
-  const probabilities = tf.tidy(() => {
-    const x = toModelInput(image, loaded.entry.input);
-    return loaded.model.predict(x) as tf.Tensor;
-  });
+  const x = tf.tidy(() => toModelInput(image, loaded.entry.input));
+  const probabilities = tf.tidy(() => loaded.model.predict(x) as tf.Tensor);
   try {
     const values = await probabilities.data();
-    return loaded.entry.labels.map((label, i) => ({ label, probability: values[i] ?? Number.NaN }));
+    const scores = loaded.entry.labels.map((label, i) => ({ label, probability: values[i] ?? Number.NaN }));
+    return loaded.gate ? { scores, applicability: await applicability(loaded.gate, x) } : { scores };
   } finally {
-    probabilities.dispose();
+    tf.dispose([x, probabilities]);
   }
 }

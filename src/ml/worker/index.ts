@@ -77,7 +77,7 @@ const api: HilumWorkerApi = {
   }),
   classify: (modelId: string, image: GreyImage) => outcome(async (): Promise<ClassifyResult> => {
     const { value, ...timing } = await withFallback(() => classify(modelId, image));
-    return { modelId, scores: value, ...timing };
+    return { modelId, ...value, ...timing };
   }),
   tensorCount: () => Promise.resolve(tf.memory().numTensors),
   injectFault: (fault: Fault) => outcome(async () => {

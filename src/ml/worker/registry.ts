@@ -7,16 +7,23 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelEntry, ModelManifest } from '../api.ts';
 import { parseManifest, sha256Hex } from '../manifest.ts';
 import { WorkerError } from './errors.ts';
+import { parseGate, type Gate } from './gate.ts';
 
 interface LoadedModel {
   entry: ModelEntry;
   model: tf.LayersModel;
   backend: string;
+  gate?: Gate;
+}
+
+interface Verified {
+  artifacts: tf.io.ModelArtifacts;
+  gate?: ArrayBuffer;
 }
 
 let baseUrl = '';
 let manifest: ModelManifest | undefined;
-const verified = new Map<string, tf.io.ModelArtifacts>();
+const verified = new Map<string, Verified>();
 const live = new Map<string, LoadedModel>();
 
 export function setModelsBaseUrl(url: string): void {
@@ -54,7 +61,7 @@ async function entryFor(id: string): Promise<ModelEntry> {
 }
 
 /** Fetch every file of a model and refuse it unless each one matches its checksum. */
-async function fetchVerified(entry: ModelEntry): Promise<tf.io.ModelArtifacts> {
+async function fetchVerified(entry: ModelEntry): Promise<Verified> {
   const files = new Map<string, ArrayBuffer>();
   for (const file of entry.files) {
     const bytes = await fetchBytes(`${entry.id}/${file.path}`);
@@ -77,29 +84,37 @@ async function fetchVerified(entry: ModelEntry): Promise<tf.io.ModelArtifacts> {
       buffers.push(data);
     }
   }
-  return { modelTopology: json.modelTopology, weightSpecs: specs, weightData: tf.io.concatenateArrayBuffers(buffers) };
+  const artifacts = { modelTopology: json.modelTopology, weightSpecs: specs, weightData: tf.io.concatenateArrayBuffers(buffers) };
+  const gate = entry.gate ? files.get(entry.gate) : undefined;
+  return gate ? { artifacts, gate } : { artifacts };
 }
 
 export async function getModel(id: string): Promise<{ loaded: LoadedModel; fetched: boolean }> {
   const backend = tf.getBackend();
   const existing = live.get(id);
   if (existing && existing.backend === backend) return { loaded: existing, fetched: false };
-  existing?.model.dispose();
+  if (existing) release(existing);
   const entry = await entryFor(id);
-  let artifacts = verified.get(id);
-  const fetched = artifacts === undefined;
-  if (!artifacts) {
-    artifacts = await fetchVerified(entry);
-    verified.set(id, artifacts);
+  let files = verified.get(id);
+  const fetched = files === undefined;
+  if (!files) {
+    files = await fetchVerified(entry);
+    verified.set(id, files);
   }
-  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-  const loaded = { entry, model, backend };
+  const model = await tf.loadLayersModel(tf.io.fromMemory(files.artifacts));
+  const loaded: LoadedModel = { entry, model, backend };
+  if (files.gate) loaded.gate = parseGate(files.gate, model);
   live.set(id, loaded);
   return { loaded, fetched };
 }
 
 /** Drop every built model, e.g. before switching to another backend; verified bytes stay. */
 export function disposeModels(): void {
-  for (const { model } of live.values()) model.dispose();
+  for (const loaded of live.values()) release(loaded);
   live.clear();
+}
+
+function release(loaded: LoadedModel): void {
+  loaded.gate?.extractor.dispose();
+  loaded.model.dispose();
 }
