@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { analyseFile } from '../helpers/app.ts';
-import { sampleChestPng } from '../helpers/data.ts';
+import { dataPath, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
 
 describe.skipIf(chromiumMissing)('the app in Chromium', () => {
   const app = useBuiltApp({ headers: 'isolated', webgpu: true });
@@ -67,5 +67,23 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
     await expect.poll(() => w.page.getByTestId('backend-badge').locator('[data-backend]').getAttribute('data-backend'), { timeout: 60_000 }).toBe('cpu');
     expect(await w.page.getByTestId('backend-choice').inputValue()).toBe('cpu');
     await w.context.close();
+  });
+
+  it.skipIf(skipWithoutData)('calls a brain MRI out of scope for the chest model, and a chest film in scope', async () => {
+    const w = await app.open();
+    await analyseFile(w.page, dataPath('dicom/mr_series_bbmri_6slice/bbmri-53323131.dcm'));
+    await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
+    expect(await w.page.getByTestId('out-of-scope').textContent()).toMatch(/cannot judge it/);
+    expect(await w.page.locator('[data-label="pneumonia"]').count()).toBe(0);
+    await w.page.getByRole('button', { name: /Show the result anyway/ }).click();
+    expect(await w.page.getByTestId('verdict').textContent()).toMatch(/^Out of scope: /);
+
+    await w.context.close();
+
+    const chest = await app.open();
+    await analyseFile(chest.page, dataPath('dicom/chest_radiograph/CR-MONO1-10-chest.dcm'));
+    await expect.poll(() => chest.page.getByTestId('verdict').textContent(), { timeout: 60_000 }).toMatch(/suggested/);
+    expect(await chest.page.getByTestId('out-of-scope').count()).toBe(0);
+    await chest.context.close();
   });
 });

@@ -14,7 +14,8 @@ import { passesConvCheck } from '../../src/ml/worker/conv-check.ts';
 import { auc } from '../../src/ml/metrics.ts';
 import { readNpz } from '../../src/cli/npz.ts';
 import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
-import { dataPath, skipWithoutData } from '../helpers/data.ts';
+import { dataPath, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
+import { readGreyPngImage } from '../../src/cli/png.ts';
 
 const ID = 'pneumonia-mnist-tiny';
 
@@ -70,5 +71,31 @@ describe('the bundled model in Node', () => {
       setModelsBaseUrl(`${server.origin}/`);
       await tampered.close();
     }
+  });
+});
+
+describe.skipIf(skipWithoutData)('the pneumonia classifier and its applicability gate in Node', () => {
+  let server: StaticServer;
+  const ID_CXR = 'pneumonia-cxr';
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    server = await startStaticServer({ root: 'public/models', headers: 'plain' });
+    setModelsBaseUrl(`${server.origin}/`);
+  });
+  afterAll(async () => {
+    disposeModels();
+    await server?.close();
+  });
+
+  it('accepts a held-out chest film, rejects a brain MRI slice of a validation patient, and leaks no tensors', async () => {
+    await getModel(ID_CXR);
+    const before = tf.memory().numTensors;
+    const chest = await classify(ID_CXR, readGreyPngImage(sampleChestPng('NORMAL')));
+    const brain = await classify(ID_CXR, readGreyPngImage(dataPath('brain-mri-lgg-flair-128', 'images', 'TCGA_DU_6399_19830416_012.png')));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(chest.applicability?.applies).toBe(true);
+    expect(brain.applicability?.applies).toBe(false);
+    expect(brain.applicability?.distance).toBeGreaterThan(chest.applicability?.distance ?? Infinity);
   });
 });
