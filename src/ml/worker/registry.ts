@@ -114,7 +114,7 @@ export function disposeModels(): void {
   live.clear();
 }
 
+/** The gate's extractor shares the model's layers and owns no weights: disposing the model frees both. */
 function release(loaded: LoadedModel): void {
-  loaded.gate?.extractor.dispose();
   loaded.model.dispose();
 }
