@@ -16,8 +16,20 @@ function unpackBits(bytes: Uint8Array, count: number): Uint8Array {
 function words(bytes: Uint8Array, size: 2 | 4, count: number, bigEndian: boolean): ArrayBuffer {
   const out = new Uint8Array(count * size);
   out.set(bytes.subarray(0, count * size));
-  if (bigEndian) {
-    for (let i = 0; i < out.length; i += size) out.subarray(i, i + size).reverse();
+  if (bigEndian && size === 2) {
+    for (let i = 0; i + 1 < out.length; i += 2) {
+      const a = out[i] as number;
+      out[i] = out[i + 1] as number;
+      out[i + 1] = a;
+    }
+  } else if (bigEndian) {
+    for (let i = 0; i + 3 < out.length; i += 4) {
+      const [a, b, c, d] = [out[i] as number, out[i + 1] as number, out[i + 2] as number, out[i + 3] as number];
+      out[i] = d;
+      out[i + 1] = c;
+      out[i + 2] = b;
+      out[i + 3] = a;
+    }
   }
   return out.buffer;
 }
