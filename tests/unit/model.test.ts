@@ -19,9 +19,9 @@ import { readGreyPngImage } from '../../src/cli/png.ts';
 
 const ID = 'pneumonia-mnist-tiny';
 
-describe('the bundled model in Node', () => {
-  let server: StaticServer;
-
+/** public/models served over HTTP, as the worker fetches it, for one describe block. */
+function serveModels(): { readonly origin: string } {
+  let server: StaticServer | undefined;
   beforeAll(async () => {
     await tf.setBackend('cpu');
     server = await startStaticServer({ root: 'public/models', headers: 'plain' });
@@ -31,6 +31,11 @@ describe('the bundled model in Node', () => {
     disposeModels();
     await server?.close();
   });
+  return { get origin() { return server?.origin ?? ''; } };
+}
+
+describe('the bundled model in Node', () => {
+  const server = serveModels();
 
   it('passes the convolution self-test the backend chooser uses', async () => {
     expect(await passesConvCheck()).toBe(true);
@@ -75,18 +80,8 @@ describe('the bundled model in Node', () => {
 });
 
 describe.skipIf(skipWithoutData)('the pneumonia classifier and its applicability gate in Node', () => {
-  let server: StaticServer;
+  serveModels();
   const ID_CXR = 'pneumonia-cxr';
-
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    server = await startStaticServer({ root: 'public/models', headers: 'plain' });
-    setModelsBaseUrl(`${server.origin}/`);
-  });
-  afterAll(async () => {
-    disposeModels();
-    await server?.close();
-  });
 
   it('accepts a held-out chest film, rejects a brain MRI slice of a validation patient, and leaks no tensors', async () => {
     await getModel(ID_CXR);
