@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { GreyImage, ModelInput } from '../ml/api.ts';
 import { toModelInput } from '../ml/worker/preprocess.ts';
 import { fitGaussian, mahalanobis, type GaussianFit } from '../ml/mahalanobis.ts';
+import { GATE_LAYERS, activationStatistics } from '../ml/worker/gate.ts';
 import { openDicom } from '../dicom/open.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
 import { readCsv } from './kermany.ts';
@@ -22,24 +23,10 @@ import { useNodeCodecs } from './node-codecs.ts';
 
 const INPUT: ModelInput = { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' };
 
-/**
- * Per-channel mean and standard deviation of every block's activations: low-level statistics
- * (texture, contrast) separate a brain MRI from a chest film far better than the last layer,
- * which a classifier trains to ignore everything but its own question.
- */
-const GATE_LAYERS = ['block1_conv2', 'block2_conv2', 'block3_conv2', 'features'];
-
-function statistics(outputs: tf.Tensor[]): tf.Tensor2D {
-  return tf.concat(outputs.flatMap((o) => {
-    const { mean, variance } = tf.moments(o, [1, 2]);
-    return [mean, tf.sqrt(tf.add(variance, 1e-6))];
-  }), 1) as tf.Tensor2D;
-}
-
 async function features(extractor: tf.LayersModel, images: GreyImage[]): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let start = 0; start < images.length; start += 32) {
-    const batch = tf.tidy(() => statistics(extractor.predict(tf.concat(images.slice(start, start + 32).map((im) => toModelInput(im, INPUT)))) as tf.Tensor[]));
+    const batch = tf.tidy(() => activationStatistics(extractor.predict(tf.concat(images.slice(start, start + 32).map((im) => toModelInput(im, INPUT)))) as tf.Tensor[]));
     const rows = (await batch.array()) as number[][];
     batch.dispose();
     out.push(...rows.map((r) => Float32Array.from(r)));

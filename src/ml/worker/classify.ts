@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Applicability, GreyImage, Score } from '../api.ts';
-import { applicability } from './gate.ts';
+import { predictWithGate } from './gate.ts';
 import { getModel } from './registry.ts';
 import { toModelInput, validateGreyImage } from './preprocess.ts';
 
@@ -14,12 +14,19 @@ export async function classify(modelId: string, image: GreyImage): Promise<Class
   validateGreyImage(image);
   const { loaded } = await getModel(modelId);
   const x = tf.tidy(() => toModelInput(image, loaded.entry.input));
-  const probabilities = tf.tidy(() => loaded.model.predict(x) as tf.Tensor);
+  const toScores = (values: ArrayLike<number>): Score[] => loaded.entry.labels.map((label, i) => ({ label, probability: values[i] ?? Number.NaN }));
   try {
-    const values = await probabilities.data();
-    const scores = loaded.entry.labels.map((label, i) => ({ label, probability: values[i] ?? Number.NaN }));
-    return loaded.gate ? { scores, applicability: await applicability(loaded.gate, x) } : { scores };
+    if (loaded.gate) {
+      const { probabilities, applicability } = await predictWithGate(loaded.gate, x);
+      return { scores: toScores(probabilities), applicability };
+    }
+    const probabilities = tf.tidy(() => loaded.model.predict(x) as tf.Tensor);
+    try {
+      return { scores: toScores(await probabilities.data()) };
+    } finally {
+      probabilities.dispose();
+    }
   } finally {
-    tf.dispose([x, probabilities]);
+    x.dispose();
   }
 }

@@ -114,7 +114,7 @@ export function disposeModels(): void {
   live.clear();
 }
 
-/** The gate's extractor shares the model's layers and owns no weights: disposing the model frees both. */
+/** The gate's combined model shares the classifier's layers and owns no weights: disposing the model frees both. */
 function release(loaded: LoadedModel): void {
   loaded.model.dispose();
 }
