@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { openDicom } from '../dicom/open.ts';
 import { describeTransferSyntax } from '../dicom/transfer-syntax.ts';
-import { WindowLut, defaultWindow, renderRgba } from '../render/window.ts';
+import { defaultWindow, lutFor, renderRgba, type WindowLut } from '../render/window.ts';
 import { argValue, dataRoot } from './args.ts';
 import { walk } from './inspect.ts';
 import { useNodeCodecs } from './node-codecs.ts';
@@ -31,10 +31,7 @@ async function ours(bytes: Uint8Array): Promise<number> {
   let lut: WindowLut | undefined;
   for (let i = 0; i < image.info.frames; i++) {
     const frame = await image.decodeFrame(i);
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of frame.pixels) { if (v < min) min = v; if (v > max) max = v; }
-    if (!lut || !lut.covers(min, max)) lut = new WindowLut(lut?.window ?? defaultWindow(frame), frame.invert, Math.floor(min), Math.ceil(max));
+    lut = lutFor(frame, lut?.window ?? defaultWindow(frame), lut);
     renderRgba(frame, lut);
   }
   return image.info.frames;

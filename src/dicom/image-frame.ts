@@ -36,12 +36,23 @@ export function pixelStats(frames: Iterable<Float32Array>): PixelStats {
   let sum = 0;
   let count = 0;
   for (const pixels of frames) {
-    for (const v of pixels) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-      sum += v;
-    }
+    const [low, high] = valueRange(pixels);
+    min = Math.min(min, low);
+    max = Math.max(max, high);
+    for (const v of pixels) sum += v;
     count += pixels.length;
   }
   return { min, max, mean: count ? sum / count : Number.NaN };
+}
+
+/** Smallest and largest value; [Infinity, -Infinity] for no values. */
+export function valueRange(values: ArrayLike<number>): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
 }

@@ -1,4 +1,4 @@
-import type { ImageFrame } from '../dicom/image-frame.ts';
+import { valueRange, type ImageFrame } from '../dicom/image-frame.ts';
 import type { GreyImage } from '../ml/api.ts';
 
 /**
@@ -12,12 +12,7 @@ export function frameToGrey(frame: ImageFrame): GreyImage {
     for (let i = 0; i < n; i++) pixels[i] = 0.299 * (frame.pixels[i * 3] ?? 0) + 0.587 * (frame.pixels[i * 3 + 1] ?? 0) + 0.114 * (frame.pixels[i * 3 + 2] ?? 0);
   } else pixels.set(frame.pixels.subarray(0, n));
   if (frame.invert) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of pixels) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
+    const [min, max] = valueRange(pixels);
     for (let i = 0; i < n; i++) pixels[i] = max + min - (pixels[i] ?? 0);
   }
   return { width: frame.width, height: frame.height, pixels };

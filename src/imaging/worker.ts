@@ -12,7 +12,7 @@ import { useBrowserCodecs } from '../dicom/codecs/browser-locator.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import { decodeRasterFile } from '../render/raster.ts';
 import { NOT_OPEN, type ImagingWorkerApi, type InputFile, type OpenSummary, type OpenedFile, type Thumbnail } from './api.ts';
-import { WindowLut, defaultWindow, renderRgba } from '../render/window.ts';
+import { defaultWindow, lutFor, renderRgba } from '../render/window.ts';
 import { readTags } from './tags.ts';
 
 useBrowserCodecs();
@@ -78,10 +78,7 @@ async function openOne(file: InputFile, dicomdirs: { key: string; paths: string[
 
 /** Window the frame as the viewer would, then keep every n-th pixel. */
 function shrink(frame: ImageFrame, size: number): Thumbnail {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of frame.pixels) { if (v < min) min = v; if (v > max) max = v; }
-  const full = renderRgba(frame, new WindowLut(defaultWindow(frame), frame.invert, Math.floor(min), Math.ceil(max)));
+  const full = renderRgba(frame, lutFor(frame, defaultWindow(frame)));
   const step = Math.max(1, Math.ceil(Math.max(frame.width, frame.height) / size));
   const width = Math.ceil(frame.width / step);
   const height = Math.ceil(frame.height / step);

@@ -2,7 +2,7 @@
  * Window/level: modality values to 8-bit display grey through a lookup table. The table is
  * built once per window and reused for every frame of a series, so scrolling stays cheap.
  */
-import type { ImageFrame } from '../dicom/image-frame.ts';
+import { valueRange, type ImageFrame } from '../dicom/image-frame.ts';
 
 export interface Window {
   center: number;
@@ -92,6 +92,16 @@ export class WindowLut {
     const g = windowValue(value, this.window);
     return this.invert ? 255 - g : g;
   }
+}
+
+/**
+ * The LUT for showing `frame` with `window`: `previous` is kept when it already fits (same
+ * window, same polarity, covers the frame's values), so scrolling a series builds one table.
+ */
+export function lutFor(frame: ImageFrame, window: Window, previous?: WindowLut, range: [number, number] = valueRange(frame.pixels)): WindowLut {
+  const [min, max] = range;
+  if (previous && previous.window === window && previous.invert === frame.invert && previous.covers(min, max)) return previous;
+  return new WindowLut(window, frame.invert, Math.floor(min), Math.ceil(max));
 }
 
 /** Frame to RGBA bytes for a canvas ImageData. Grey goes through the LUT; colour is shown as is. */

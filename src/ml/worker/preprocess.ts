@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GreyImage, ModelInput } from '../api.ts';
 import { WorkerError } from './errors.ts';
+import { valueRange } from '../../dicom/image-frame.ts';
 
 /** Below this a chest film carries no usable detail; above it the worker would allocate too much. */
 const MIN_SIDE = 16;
@@ -29,12 +30,7 @@ export function validateGreyImage(image: GreyImage): void {
  * Returns a [1, h, w, 1] tensor; call inside tf.tidy.
  */
 export function toModelInput(image: GreyImage, input: ModelInput): tf.Tensor4D {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of image.pixels) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const [min, max] = valueRange(image.pixels);
   if (!Number.isFinite(min) || !Number.isFinite(max)) throw new WorkerError('bad-input', 'the image has values that are not numbers');
   const range = max - min || 1;
   const x = tf.tensor4d(image.pixels, [1, image.height, image.width, 1]);
