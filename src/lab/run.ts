@@ -3,7 +3,7 @@
  * reports load time, median inference time and how far each backend's probabilities are
  * from the first one's. `npm run bench` and the browser tests read its results.
  */
-import type { BackendName, BackendPreference, GreyImage } from '../ml/api.ts';
+import type { BackendName, BackendPreference, ClassifyResult, GreyImage } from '../ml/api.ts';
 import { MlClient } from '../ml/client.ts';
 
 export interface LabConfig {
@@ -106,28 +106,40 @@ export interface DrillResult {
   error?: string;
 }
 
+type Classify = () => Promise<ClassifyResult>;
+
 /**
- * Device-loss drill: classify on WebGPU, destroy the GPU device, classify again. The second
- * run must fall back to the next backend by itself and give the same answer.
+ * A drill: a fresh client on `preferred`, a classify function that sends a copy of the image
+ * (its buffer is transferred away each time), and any error reported in the result.
  */
-export async function runDeviceLossDrill(image: GreyImage = syntheticImage()): Promise<DrillResult> {
-  const client = new MlClient({ preferred: 'webgpu', modelsBaseUrl: new URL('models/', document.baseURI).href });
-  const result: DrillResult = {};
+async function drill<R extends { error?: string }>(preferred: BackendPreference, image: GreyImage, body: (client: MlClient, classify: Classify, result: R) => Promise<void>): Promise<R> {
+  const client = new MlClient({ preferred, modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const result = {} as R;
   try {
     const modelId = (await client.listModels())[0]?.id ?? '';
-    const first = await client.classify(modelId, { ...image, pixels: image.pixels.slice() });
-    result.before = first.backend;
-    await client.injectFault('lose-webgpu-device');
-    const second = await client.classify(modelId, { ...image, pixels: image.pixels.slice() });
-    result.after = second.backend;
-    if (second.fellBackFrom) result.fellBackFrom = second.fellBackFrom;
-    result.maxDiff = Math.max(...second.scores.map((s, i) => Math.abs(s.probability - (first.scores[i]?.probability ?? 0))));
+    await body(client, () => client.classify(modelId, { ...image, pixels: image.pixels.slice() }), result);
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
   } finally {
     client.dispose();
   }
   return result;
+}
+
+/**
+ * Device-loss drill: classify on WebGPU, destroy the GPU device, classify again. The second
+ * run must fall back to the next backend by itself and give the same answer.
+ */
+export function runDeviceLossDrill(image: GreyImage = syntheticImage()): Promise<DrillResult> {
+  return drill<DrillResult>('webgpu', image, async (client, classify, result) => {
+    const first = await classify();
+    result.before = first.backend;
+    await client.injectFault('lose-webgpu-device');
+    const second = await classify();
+    result.after = second.backend;
+    if (second.fellBackFrom) result.fellBackFrom = second.fellBackFrom;
+    result.maxDiff = Math.max(...second.scores.map((s, i) => Math.abs(s.probability - (first.scores[i]?.probability ?? 0))));
+  });
 }
 
 export interface CrashDrillResult {
@@ -139,21 +151,13 @@ export interface CrashDrillResult {
 }
 
 /** Crash drill: classify, crash the worker, and classify again in a worker started afresh. */
-export async function runCrashDrill(image: GreyImage = syntheticImage()): Promise<CrashDrillResult> {
-  const client = new MlClient({ preferred: 'wasm', modelsBaseUrl: new URL('models/', document.baseURI).href });
-  const result: CrashDrillResult = {};
-  try {
-    const modelId = (await client.listModels())[0]?.id ?? '';
-    result.before = (await client.classify(modelId, { ...image, pixels: image.pixels.slice() })).scores[1]?.probability;
+export function runCrashDrill(image: GreyImage = syntheticImage()): Promise<CrashDrillResult> {
+  return drill<CrashDrillResult>('wasm', image, async (client, classify, result) => {
+    result.before = (await classify()).scores[1]?.probability;
     await client.injectFault('crash-worker');
     // The crash arrives as an error event; a call in flight then fails with worker-crashed.
-    result.duringCrash = await client.classify(modelId, { ...image, pixels: image.pixels.slice() }).then(() => 'answered', (error: unknown) => (error instanceof Error ? error.message : String(error)));
-    result.after = (await client.classify(modelId, { ...image, pixels: image.pixels.slice() })).scores[1]?.probability;
+    result.duringCrash = await classify().then(() => 'answered', (error: unknown) => (error instanceof Error ? error.message : String(error)));
+    result.after = (await classify()).scores[1]?.probability;
     result.restarts = client.restartCount;
-  } catch (error) {
-    result.error = error instanceof Error ? error.message : String(error);
-  } finally {
-    client.dispose();
-  }
-  return result;
+  });
 }
