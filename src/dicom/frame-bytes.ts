@@ -94,7 +94,8 @@ function frameGroups(bytes: Uint8Array, offsets: number[], fragments: Fragment[]
 
 export function encapsulatedFrame(dataSet: DataSet, info: ImageInfo, index: number): Uint8Array {
   const element = dataSet.elements.x7fe00010;
-  if (!element?.encapsulatedPixelData) throw new DicomError('invalid', 'compressed pixel data is not encapsulated');
+  // An implicit-VR body (see parse.ts) marks encapsulation only by the undefined length.
+  if (!element?.encapsulatedPixelData && !element?.hadUndefinedLength) throw new DicomError('invalid', 'compressed pixel data is not encapsulated');
   const { offsets, fragments } = readItems(dataSet.byteArray, element.dataOffset);
   const group = frameGroups(dataSet.byteArray, offsets, fragments, info.frames)[index];
   if (!group || group.length === 0) throw new DicomError('truncated', `frame ${index + 1} of ${info.frames} has no compressed data`);

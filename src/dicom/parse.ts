@@ -46,6 +46,30 @@ export function transferSyntaxOf(bytes: Uint8Array): string {
 }
 
 
+type DataSetConstructor = new (parser: dicomParser.ByteArrayParser, bytes: Uint8Array, elements: Record<string, dicomParser.Element>) => dicomParser.DataSet;
+
+/**
+ * Some writers declare an explicit-VR transfer syntax (here JPEG) but write the dataset in
+ * implicit VR. pydicom notices and reads it; dicom-parser trusts the File Meta and overruns.
+ * True when the first element after the File Meta does not carry a VR.
+ */
+function bodyIsImplicit(bytes: Uint8Array, transferSyntaxUID: string): boolean {
+  if (!hasPreamble(bytes) || transferSyntaxUID === IMPLICIT_LE || transferSyntaxUID === DEFLATED_LE) return false;
+  const groupLength = dicomParser.readPart10Header(bytes).uint32('x00020000');
+  return groupLength !== undefined && bytes.length > 144 + groupLength + 8 && !looksExplicit(bytes, 144 + groupLength);
+}
+
+/** The File Meta as written, then the body read as implicit VR little endian. */
+function parseImplicitBody(bytes: Uint8Array): dicomParser.DataSet {
+  const meta = dicomParser.readPart10Header(bytes);
+  const start = 144 + (meta.uint32('x00020000') ?? 0);
+  const parser = dicomParser.littleEndianByteArrayParser;
+  const DataSet = (dicomParser as unknown as { DataSet: DataSetConstructor }).DataSet;
+  const dataSet = new DataSet(parser, bytes, { ...meta.elements });
+  dicomParser.parseDicomDataSetImplicit(dataSet, new dicomParser.ByteStream(parser, bytes, start), bytes.length);
+  return dataSet;
+}
+
 /**
  * Some writers leave junk or a short element after the pixel data; pydicom reads such files,
  * and so do we when everything up to and including the pixel data parsed.
@@ -79,6 +103,7 @@ export async function parseDicom(input: Uint8Array): Promise<ParsedDicom> {
       options.inflater = (() => full) as unknown as dicomParser.ParseDicomOptions['inflater'];
     }
     if (kind === 'dicom-raw') options.TransferSyntaxUID = transferSyntaxUID;
+    if (bodyIsImplicit(bytes, transferSyntaxUID)) return { dataSet: parseImplicitBody(bytes), bytes, transferSyntaxUID };
     return { dataSet: parseLeniently(bytes, options), transferSyntaxUID, bytes };
   } catch (error) {
     throw toDicomError(error);
