@@ -19,8 +19,12 @@ export interface DicomImage {
 
 function modality(values: ArrayLike<number>, info: ImageInfo): Float32Array {
   const out = new Float32Array(values.length);
+  // A typed-array copy converts natively; indexing a mix of array types from one loop is
+  // megamorphic and ten times slower. The rescale then runs on one array type only.
+  if (ArrayBuffer.isView(values)) out.set(values as unknown as ArrayLike<number>);
+  else for (let i = 0; i < values.length; i++) out[i] = values[i] ?? 0;
   const { rescaleSlope: slope, rescaleIntercept: intercept } = info;
-  for (let i = 0; i < values.length; i++) out[i] = (values[i] ?? 0) * slope + intercept;
+  if (slope !== 1 || intercept !== 0) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * slope + intercept;
   return out;
 }
 

@@ -25,7 +25,7 @@ interface FrameComponent {
   pred: number;
   blocksPerLine: number;
   blocksPerColumn: number;
-  plane: Float32Array;
+  plane: Uint16Array;
 }
 
 interface Parsed {
@@ -58,7 +58,7 @@ function readFrame(data: Uint8Array, body: number, parsed: Parsed): void {
   const count = data[body + 5] ?? 0;
   parsed.components = Array.from({ length: count }, (_, i) => {
     const o = body + 6 + i * 3;
-    return { id: data[o] ?? 0, h: (data[o + 1] ?? 17) >> 4, v: (data[o + 1] ?? 17) & 15, quant: data[o + 2] ?? 0, dc: 0, ac: 0, pred: 0, blocksPerLine: 0, blocksPerColumn: 0, plane: new Float32Array(0) };
+    return { id: data[o] ?? 0, h: (data[o + 1] ?? 17) >> 4, v: (data[o + 1] ?? 17) & 15, quant: data[o + 2] ?? 0, dc: 0, ac: 0, pred: 0, blocksPerLine: 0, blocksPerColumn: 0, plane: new Uint16Array(0) };
   });
 }
 
@@ -111,13 +111,15 @@ function table(tables: Map<number, Huffman>, key: number): Huffman {
   return found;
 }
 
-/** One 8x8 block: Huffman decode, dequantise, inverse DCT, level shift; written into the plane. */
-function decodeBlock(reader: BitReader, p: Parsed, c: FrameComponent, q: Int32Array, row: number, col: number, coef: Float64Array, tmp: Float64Array): void {
+/**
+ * Huffman-decode and dequantise one block into `coef` (natural order). Returns a bit mask of
+ * the block's rows that hold a non-zero coefficient: the inverse DCT skips the empty ones.
+ */
+function readBlock(reader: BitReader, c: FrameComponent, dc: Huffman, ac: Huffman, q: Int32Array, coef: Float64Array): number {
   coef.fill(0);
-  const t = reader.decode(table(p.tables, c.dc));
-  c.pred += receiveExtend(reader, t);
+  c.pred += receiveExtend(reader, reader.decode(dc));
   coef[0] = c.pred * (q[0] ?? 1);
-  const ac = table(p.tables, 0x10 | c.ac);
+  let rows = 1;
   for (let k = 1; k < 64;) {
     const rs = reader.decode(ac);
     const s = rs & 15;
@@ -129,30 +131,58 @@ function decodeBlock(reader: BitReader, p: Parsed, c: FrameComponent, q: Int32Ar
     }
     k += r;
     if (k > 63) break;
-    coef[ZIGZAG[k] ?? 0] = receiveExtend(reader, s) * (q[k] ?? 1);
+    const at = ZIGZAG[k] ?? 0;
+    coef[at] = receiveExtend(reader, s) * (q[k] ?? 1);
+    rows |= 1 << (at >> 3);
     k++;
   }
-  // Rows then columns: tmp = coef x B^T, out = B x tmp. Most rows of a block are all zero.
-  for (let y = 0; y < 8; y++) {
-    const row = y * 8;
-    let empty = true;
-    for (let u = 0; u < 8; u++) if (coef[row + u] !== 0) empty = false;
-    for (let x = 0; x < 8; x++) {
-      let sum = 0;
-      if (!empty) for (let u = 0; u < 8; u++) sum += (coef[row + u] as number) * (BASIS[x * 8 + u] as number);
-      tmp[row + x] = sum;
-    }
-  }
-  const shift = 1 << (p.precision - 1);
-  const max = (1 << p.precision) - 1;
+  return rows;
+}
+
+/** Inverse DCT, level shift and clamp of one block into the component's plane. */
+function writeBlock(c: FrameComponent, precision: number, row: number, col: number, coef: Float64Array, rows: number, tmp: Float64Array): void {
+  const shift = 1 << (precision - 1);
+  const max = (1 << precision) - 1;
   const stride = c.blocksPerLine * 8;
+  const base = row * 8 * stride + col * 8;
+  if (rows === 1 && coef[1] === 0 && coef[2] === 0 && coef[3] === 0 && coef[4] === 0 && coef[5] === 0 && coef[6] === 0 && coef[7] === 0) {
+    // DC only (flat areas such as the air around a CT): one value for all 64 samples.
+    const value = Math.min(max, Math.max(0, Math.round((coef[0] ?? 0) / 8 + shift)));
+    for (let y = 0; y < 8; y++) c.plane.fill(value, base + y * stride, base + y * stride + 8);
+    return;
+  }
+  // Rows then columns: tmp = coef x B^T (empty rows stay zero), out = B x tmp, unrolled.
   for (let y = 0; y < 8; y++) {
+    const r = y * 8;
+    if (!(rows & (1 << y))) {
+      tmp.fill(0, r, r + 8);
+      continue;
+    }
+    const c0 = coef[r] as number, c1 = coef[r + 1] as number, c2 = coef[r + 2] as number, c3 = coef[r + 3] as number;
+    const c4 = coef[r + 4] as number, c5 = coef[r + 5] as number, c6 = coef[r + 6] as number, c7 = coef[r + 7] as number;
     for (let x = 0; x < 8; x++) {
-      let sum = 0;
-      for (let v = 0; v < 8; v++) sum += (BASIS[y * 8 + v] as number) * (tmp[v * 8 + x] as number);
-      c.plane[(row * 8 + y) * stride + col * 8 + x] = Math.min(max, Math.max(0, Math.round(sum + shift)));
+      const b = x * 8;
+      tmp[r + x] = c0 * (BASIS[b] as number) + c1 * (BASIS[b + 1] as number) + c2 * (BASIS[b + 2] as number) + c3 * (BASIS[b + 3] as number)
+        + c4 * (BASIS[b + 4] as number) + c5 * (BASIS[b + 5] as number) + c6 * (BASIS[b + 6] as number) + c7 * (BASIS[b + 7] as number);
     }
   }
+  for (let y = 0; y < 8; y++) {
+    const b = y * 8;
+    const b0 = BASIS[b] as number, b1 = BASIS[b + 1] as number, b2 = BASIS[b + 2] as number, b3 = BASIS[b + 3] as number;
+    const b4 = BASIS[b + 4] as number, b5 = BASIS[b + 5] as number, b6 = BASIS[b + 6] as number, b7 = BASIS[b + 7] as number;
+    const out = base + y * stride;
+    for (let x = 0; x < 8; x++) {
+      const sum = shift + b0 * (tmp[x] as number) + b1 * (tmp[8 + x] as number) + b2 * (tmp[16 + x] as number) + b3 * (tmp[24 + x] as number)
+        + b4 * (tmp[32 + x] as number) + b5 * (tmp[40 + x] as number) + b6 * (tmp[48 + x] as number) + b7 * (tmp[56 + x] as number);
+      c.plane[out + x] = sum <= 0 ? 0 : sum >= max ? max : Math.round(sum);
+    }
+  }
+}
+
+interface Coding {
+  dc: Huffman;
+  ac: Huffman;
+  q: Int32Array;
 }
 
 function decodeScan(data: Uint8Array, p: Parsed): void {
@@ -164,8 +194,13 @@ function decodeScan(data: Uint8Array, p: Parsed): void {
   for (const c of p.components) {
     c.blocksPerLine = single ? mcusX : mcusX * c.h;
     c.blocksPerColumn = single ? mcusY : mcusY * c.v;
-    c.plane = new Float32Array(c.blocksPerLine * 8 * c.blocksPerColumn * 8);
+    c.plane = new Uint16Array(c.blocksPerLine * 8 * c.blocksPerColumn * 8);
   }
+  const coding = p.components.map((c): Coding => {
+    const q = p.quant.get(c.quant);
+    if (!q) throw new DicomError('invalid', `JPEG quantisation table ${c.quant} is missing`);
+    return { dc: table(p.tables, c.dc), ac: table(p.tables, 0x10 | c.ac), q };
+  });
   const reader = new BitReader(data, p.scanStart);
   const coef = new Float64Array(64);
   const tmp = new Float64Array(64);
@@ -176,12 +211,13 @@ function decodeScan(data: Uint8Array, p: Parsed): void {
         reader.restart();
         for (const c of p.components) c.pred = 0;
       }
-      for (const c of p.components) {
-        const q = p.quant.get(c.quant);
-        if (!q) throw new DicomError('invalid', `JPEG quantisation table ${c.quant} is missing`);
+      for (const [index, c] of p.components.entries()) {
+        const { dc, ac, q } = coding[index] as Coding;
         const h = single ? 1 : c.h;
         const v = single ? 1 : c.v;
-        for (let by = 0; by < v; by++) for (let bx = 0; bx < h; bx++) decodeBlock(reader, p, c, q, my * v + by, mx * h + bx, coef, tmp);
+        for (let by = 0; by < v; by++) {
+          for (let bx = 0; bx < h; bx++) writeBlock(c, p.precision, my * v + by, mx * h + bx, coef, readBlock(reader, c, dc, ac, q, coef), tmp);
+        }
       }
     }
   }
@@ -204,6 +240,10 @@ export function decodeJpegDct(data: Uint8Array): DctImage {
   const samples = new Uint16Array(p.width * p.height * n);
   p.components.forEach((c, index) => {
     const stride = c.blocksPerLine * 8;
+    if (n === 1) {
+      for (let y = 0; y < p.height; y++) samples.set(c.plane.subarray(y * stride, y * stride + p.width), y * p.width);
+      return;
+    }
     // Subsampled chroma is replicated up to full resolution.
     const sx = n === 1 ? 1 : hMax / c.h;
     const sy = n === 1 ? 1 : vMax / c.v;
