@@ -42,6 +42,17 @@ export interface Thumbnail {
   rgba: Uint8ClampedArray;
 }
 
+export interface MemoryConfig {
+  /** Bytes of parsed files and decoded images the worker may keep before it lets the oldest go. */
+  budgetBytes: number;
+}
+
+export interface MemoryStats extends MemoryConfig {
+  /** Files held in memory now (the others are re-read from disk when shown). */
+  files: number;
+  heldBytes: number;
+}
+
 /** The error message of frame() and thumbnail() for a file the worker let go of; see reopen(). */
 export const NOT_OPEN = 'not-open';
 
@@ -52,5 +63,7 @@ export interface ImagingWorkerApi {
   thumbnail(key: string, size: number): Promise<Thumbnail>;
   /** Parse again a file that was evicted from the worker's memory. */
   reopen(file: InputFile): Promise<void>;
+  configure(config: MemoryConfig): Promise<void>;
+  memory(): Promise<MemoryStats>;
   forget(): Promise<void>;
 }

@@ -2,6 +2,18 @@
 import * as Comlink from 'comlink';
 import type { ImagingWorkerApi } from './api.ts';
 
+const MIB = 1024 * 1024;
+
+/**
+ * How much the imaging worker may hold: about 48 MiB per GiB the browser reports
+ * (navigator.deviceMemory, rounded and capped at 8 by the browser), between 64 and 384 MiB.
+ * Browsers that do not report it get the top of the range.
+ */
+export function memoryBudget(deviceMemoryGiB = (navigator as Navigator & { deviceMemory?: number }).deviceMemory): number {
+  if (deviceMemoryGiB === undefined || !Number.isFinite(deviceMemoryGiB)) return 384 * MIB;
+  return Math.round(Math.min(384, Math.max(64, deviceMemoryGiB * 48))) * MIB;
+}
+
 let worker: Worker | undefined;
 let remote: Comlink.Remote<ImagingWorkerApi> | undefined;
 
@@ -17,5 +29,7 @@ export function imaging(onCrash?: () => void): Comlink.Remote<ImagingWorkerApi> 
   });
   worker = started;
   remote = Comlink.wrap<ImagingWorkerApi>(started);
+  // Messages keep their order, so the budget is set before the first file arrives.
+  void remote.configure({ budgetBytes: memoryBudget() });
   return remote;
 }

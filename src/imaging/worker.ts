@@ -11,42 +11,50 @@ import { isDicomdirName, readDicomdir, resolveReferenced } from '../dicom/dicomd
 import { useBrowserCodecs } from '../dicom/codecs/browser-locator.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import { decodeRasterFile } from '../render/raster.ts';
-import { NOT_OPEN, type ImagingWorkerApi, type InputFile, type OpenSummary, type OpenedFile, type Thumbnail } from './api.ts';
+import { NOT_OPEN, type ImagingWorkerApi, type InputFile, type MemoryConfig, type MemoryStats, type OpenSummary, type OpenedFile, type Thumbnail } from './api.ts';
 import { defaultWindow, lutFor, renderRgba } from '../render/window.ts';
 import { readTags } from './tags.ts';
 
 useBrowserCodecs();
 
 /**
- * Parsed files hold their bytes. Only the most recently used ones stay in memory (up to
- * IMAGE_BUDGET bytes); an evicted file is re-sent by the page when it is shown again, so a
- * 3,000-file CD does not need 3,000 files' worth of memory.
+ * Parsed files hold their bytes, PNG/JPEG files their decoded pixels. Only the most recently
+ * used stay in memory (up to the budget the page sets from the device's memory); an evicted
+ * file is re-sent by the page when it is shown again, so a 3,000-file CD does not need
+ * 3,000 files' worth of memory.
  */
-const IMAGE_BUDGET = 384 * 1024 * 1024;
-const images = new Map<string, DicomImage>();
-let imageBytes = 0;
+const DEFAULT_BUDGET = 384 * 1024 * 1024;
+type Held = { image: DicomImage; raster?: undefined } | { raster: ImageFrame; image?: undefined };
+const held = new Map<string, Held>();
+let heldBytes = 0;
+let budgetBytes = DEFAULT_BUDGET;
 
-function remember(key: string, image: DicomImage): void {
-  const size = image.dataSet.byteArray.length;
-  images.delete(key);
-  images.set(key, image);
-  imageBytes += size;
-  for (const [oldest, old] of images) {
-    if (imageBytes <= IMAGE_BUDGET || oldest === key) break;
-    images.delete(oldest);
-    imageBytes -= old.dataSet.byteArray.length;
+function sizeOf(item: Held): number {
+  return item.image ? item.image.dataSet.byteArray.length : item.raster.pixels.byteLength;
+}
+
+function remember(key: string, item: Held): void {
+  const previous = held.get(key);
+  if (previous) heldBytes -= sizeOf(previous);
+  held.delete(key);
+  held.set(key, item);
+  heldBytes += sizeOf(item);
+  for (const [oldest, old] of held) {
+    if (heldBytes <= budgetBytes || oldest === key) break;
+    held.delete(oldest);
+    heldBytes -= sizeOf(old);
   }
 }
 
-function recall(key: string): DicomImage | undefined {
-  const image = images.get(key);
-  if (image) {
-    images.delete(key);
-    images.set(key, image);
+function recall(key: string): Held | undefined {
+  const item = held.get(key);
+  if (item) {
+    held.delete(key);
+    held.set(key, item);
   }
-  return image;
+  return item;
 }
-const rasters = new Map<string, ImageFrame>();
+
 let index = new SeriesIndex();
 const rasterSeries: SeriesInfo[] = [];
 
@@ -59,7 +67,7 @@ async function openOne(file: InputFile, dicomdirs: { key: string; paths: string[
   const kind = sniff(bytes);
   if (kind === 'png' || kind === 'jpeg') {
     const grey = await decodeRasterFile(new Blob([bytes]));
-    rasters.set(file.key, rasterFrame(file.key, grey));
+    remember(file.key, { raster: rasterFrame(file.key, grey) });
     rasterSeries.push({ studyInstanceUID: 'images', seriesInstanceUID: `raster:${file.key}`, modality: 'OT', description: file.key.split('/').pop() ?? file.key, instances: [{ key: file.key, sopInstanceUID: file.key, frames: 1 }], duplicates: 0, missing: 0 });
     return { key: file.key, ok: true, kind: 'raster', frames: 1 };
   }
@@ -71,7 +79,7 @@ async function openOne(file: InputFile, dicomdirs: { key: string; paths: string[
     return { key: file.key, ok: true, kind: 'dicomdir', frames: 0 };
   }
   const image = await openDicom(bytes);
-  remember(file.key, image);
+  remember(file.key, { image });
   index.add(image.dataSet, instanceRef(image.dataSet, file.key, image.info.frames));
   return { key: file.key, ok: true, kind: 'dicom', frames: image.info.frames, tags: readTags(image.dataSet) };
 }
@@ -110,30 +118,37 @@ const api: ImagingWorkerApi = {
         opened.push({ key: file.key, ok: false, error: error instanceof Error ? error.message : String(error) });
       }
     }
-    const keys = new Set([...images.keys(), ...files.map((f) => f.key)]);
+    const keys = new Set([...held.keys(), ...files.map((f) => f.key)]);
     return { files: opened, series: [...index.list(), ...rasterSeries], missingFromDicomdir: missingReferences(dicomdirs, keys) };
   },
   async frame(key: string, frameIndex: number): Promise<ImageFrame> {
-    const raster = rasters.get(key);
-    if (raster) return { ...raster, pixels: raster.pixels.slice() };
-    const image = recall(key);
-    if (!image) throw new Error(NOT_OPEN);
-    const frame = await image.decodeFrame(frameIndex);
+    const item = recall(key);
+    if (!item) throw new Error(NOT_OPEN);
+    const frame = item.raster ? { ...item.raster, pixels: item.raster.pixels.slice() } : await item.image.decodeFrame(frameIndex);
     return Comlink.transfer(frame, [frame.pixels.buffer]);
   },
   async thumbnail(key: string, size: number): Promise<Thumbnail> {
-    const frame = rasters.get(key) ?? (await recall(key)?.decodeFrame(0));
-    if (!frame) throw new Error(NOT_OPEN);
+    const item = recall(key);
+    if (!item) throw new Error(NOT_OPEN);
+    const frame = item.raster ?? (await item.image.decodeFrame(0));
     const thumb = shrink(frame, size);
     return Comlink.transfer(thumb, [thumb.rgba.buffer]);
   },
   async reopen(file: InputFile): Promise<void> {
-    remember(file.key, await openDicom(new Uint8Array(file.bytes)));
+    const bytes = new Uint8Array(file.bytes);
+    const kind = sniff(bytes);
+    if (kind === 'png' || kind === 'jpeg') remember(file.key, { raster: rasterFrame(file.key, await decodeRasterFile(new Blob([bytes]))) });
+    else remember(file.key, { image: await openDicom(bytes) });
+  },
+  async configure({ budgetBytes: budget }: MemoryConfig): Promise<void> {
+    budgetBytes = Math.max(16 * 1024 * 1024, budget);
+  },
+  async memory(): Promise<MemoryStats> {
+    return { files: held.size, heldBytes, budgetBytes };
   },
   async forget(): Promise<void> {
-    images.clear();
-    imageBytes = 0;
-    rasters.clear();
+    held.clear();
+    heldBytes = 0;
     rasterSeries.length = 0;
     index = new SeriesIndex();
   },

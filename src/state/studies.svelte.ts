@@ -1,6 +1,7 @@
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { SeriesInfo } from '../dicom/series.ts';
-import { NOT_OPEN, type InputFile, type OpenedFile, type Thumbnail } from '../imaging/api.ts';
+import * as Comlink from 'comlink';
+import { NOT_OPEN, type InputFile, type MemoryStats, type OpenedFile, type Thumbnail } from '../imaging/api.ts';
 import { imaging } from '../imaging/client.ts';
 import type { PickedFile } from './dropped-files.ts';
 import { toasts } from './toasts.svelte.ts';
@@ -22,6 +23,8 @@ export class StudiesState {
   selectedSeries = $state<string | undefined>(undefined);
   position = $state(0);
   frame = $state.raw<ImageFrame | undefined>(undefined);
+  /** What the imaging worker holds in memory, after the last batch. */
+  memory = $state.raw<MemoryStats | undefined>(undefined);
   private generation = 0;
   /** The dropped files themselves (disk-backed), to re-send one the worker evicted. Not state. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -46,11 +49,13 @@ export class StudiesState {
     for (let i = 0; i < fresh.length; i += BATCH) {
       const batch: InputFile[] = [];
       for (const p of fresh.slice(i, i + BATCH)) batch.push({ key: p.path, bytes: await p.file.arrayBuffer() });
-      const summary = await this.worker().open(batch);
+      // Transferred, not copied: the page keeps no second copy of a batch.
+      const summary = await this.worker().open(Comlink.transfer(batch, batch.map((b) => b.bytes)));
       this.files = [...this.files, ...summary.files];
       this.series = summary.series;
       this.missingFromDicomdir = summary.missingFromDicomdir;
       this.progress = { done: Math.min(fresh.length, i + BATCH), total: fresh.length };
+      this.memory = await this.worker().memory();
     }
     this.progress = undefined;
     if (!this.selectedSeries && this.series[0]) await this.select(this.series[0].seriesInstanceUID);
@@ -106,6 +111,7 @@ export class StudiesState {
     this.files = [];
     this.series = [];
     this.missingFromDicomdir = [];
+    this.memory = undefined;
     this.selectedSeries = undefined;
     this.frame = undefined;
   }

@@ -1,0 +1,52 @@
+/**
+ * A dropped folder is walked to the last file: nested folders, and directories that hand out
+ * their entries in batches of 100 (as Chromium's readEntries does) until an empty batch.
+ */
+import { describe, expect, it } from 'vitest';
+import { filesFromDrop } from '../../src/state/dropped-files.ts';
+
+type Entry = FileSystemFileEntry | FileSystemDirectoryEntry;
+
+function fileEntry(fullPath: string): FileSystemFileEntry {
+  const name = fullPath.split('/').pop() ?? '';
+  return { isFile: true, isDirectory: false, name, fullPath, file: (ok: (f: File) => void) => ok(new File([fullPath], name)) } as unknown as FileSystemFileEntry;
+}
+
+function directoryEntry(fullPath: string, children: Entry[]): FileSystemDirectoryEntry {
+  return {
+    isFile: false, isDirectory: true, name: fullPath.split('/').pop() ?? '', fullPath,
+    createReader: () => {
+      let at = 0;
+      return {
+        readEntries: (ok: (entries: Entry[]) => void) => {
+          const batch = children.slice(at, at + 100);
+          at += batch.length;
+          setTimeout(() => ok(batch), 0);
+        },
+      };
+    },
+  } as unknown as FileSystemDirectoryEntry;
+}
+
+function transferOf(entries: Entry[]): DataTransfer {
+  return { items: entries.map((entry) => ({ webkitGetAsEntry: () => entry })), files: [] } as unknown as DataTransfer;
+}
+
+describe('dropped folders', () => {
+  it('walks nested folders and every batch of a large one', async () => {
+    const series = Array.from({ length: 250 }, (_, i) => fileEntry(`/CD/DICOM/S1/IM${i}`));
+    const cd = directoryEntry('/CD', [fileEntry('/CD/DICOMDIR'), directoryEntry('/CD/DICOM', [directoryEntry('/CD/DICOM/S1', series)])]);
+    const picked = await filesFromDrop(transferOf([cd, fileEntry('/loose.dcm')]));
+    expect(picked).toHaveLength(252);
+    expect(picked[0]?.path).toBe('CD/DICOMDIR');
+    expect(picked.map((p) => p.path)).toContain('CD/DICOM/S1/IM249');
+    expect(picked.at(-1)?.path).toBe('loose.dcm');
+    expect(await picked[1]?.file.text()).toBe('/CD/DICOM/S1/IM0');
+  });
+
+  it('takes plain files when the browser gives no entries', async () => {
+    const file = new File(['x'], 'a.dcm');
+    const picked = await filesFromDrop({ items: [{ webkitGetAsEntry: () => null }], files: [file] } as unknown as DataTransfer);
+    expect(picked).toEqual([{ path: 'a.dcm', file }]);
+  });
+});
