@@ -34,16 +34,41 @@ function affineRows(n: number, h: number, w: number, o: AugmentOptions, random: 
   });
 }
 
-export function augment(x: tf.Tensor4D, random: () => number, o: AugmentOptions = DEFAULT_AUGMENT): tf.Tensor4D {
+/** The same random rotation, scale and shift for every channel of each image. */
+export function affine(x: tf.Tensor4D, random: () => number, o: AugmentOptions = DEFAULT_AUGMENT): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, h, w] = x.shape;
-    const moved = tf.image.transform(x, tf.tensor2d(affineRows(n, h, w, o, random)), 'bilinear', 'nearest');
+    return tf.image.transform(x, tf.tensor2d(affineRows(n, h, w, o, random)), 'bilinear', 'nearest');
+  });
+}
+
+/** Gamma, contrast about the mean, and Gaussian noise, per image; values stay in 0..1. */
+export function intensity(x: tf.Tensor4D, random: () => number, o: AugmentOptions = DEFAULT_AUGMENT): tf.Tensor4D {
+  return tf.tidy(() => {
+    const n = x.shape[0];
     const gamma = tf.tensor4d(Array.from({ length: n }, () => Math.exp(uniform(random, o.maxGamma))), [n, 1, 1, 1]);
     const contrast = tf.tensor4d(Array.from({ length: n }, () => 1 + uniform(random, o.maxContrast)), [n, 1, 1, 1]);
-    const shaped = tf.pow(tf.clipByValue(moved, 1e-4, 1), gamma);
+    const shaped = tf.pow(tf.clipByValue(x, 1e-4, 1), gamma);
     const mean = tf.mean(shaped, [1, 2, 3], true);
     const contrasted = tf.add(tf.mul(tf.sub(shaped, mean), contrast), mean);
     const noisy = tf.add(contrasted, tf.randomNormal(x.shape, 0, o.noise, 'float32', Math.floor(random() * 1e9)));
     return tf.clipByValue(noisy, 0, 1) as tf.Tensor4D;
+  });
+}
+
+export function augment(x: tf.Tensor4D, random: () => number, o: AugmentOptions = DEFAULT_AUGMENT): tf.Tensor4D {
+  return tf.tidy(() => intensity(affine(x, random, o), random, o));
+}
+
+/**
+ * An image batch and its masks moved together (one transform for both), then intensity
+ * changes on the image only; masks are re-binarised after bilinear resampling.
+ */
+export function augmentPair(x: tf.Tensor4D, masks: tf.Tensor4D, random: () => number, o: AugmentOptions = DEFAULT_AUGMENT): [tf.Tensor4D, tf.Tensor4D] {
+  return tf.tidy(() => {
+    const moved = affine(tf.concat([x, masks], 3), random, o);
+    const image = tf.slice(moved, [0, 0, 0, 0], [-1, -1, -1, 1]) as tf.Tensor4D;
+    const mask = tf.cast(tf.greater(tf.slice(moved, [0, 0, 0, 1], [-1, -1, -1, 1]), 0.5), 'float32') as tf.Tensor4D;
+    return [intensity(image, random, o), mask];
   });
 }

@@ -1,8 +1,9 @@
 /**
- * `npm run cli -- evaluate --task pneumonia --data <folder> [--split test|all] [--model id] --json`
- * Runs a shipped model over a labelled folder (labels.csv: path, split, label_id) through the
- * app's own preprocessing and prints n, AUC, accuracy, sensitivity and specificity with 95%
- * bootstrap intervals.
+ * `npm run cli -- evaluate --task <pneumonia|lungs|brain|ood> --data <folder> [--split name|all] [--model id] --json`
+ * Runs a shipped model over a labelled folder through the app's own preprocessing and prints one
+ * JSON object with 95% bootstrap intervals. Pneumonia (labels.csv: path, split, label_id): AUC,
+ * accuracy, sensitivity, specificity at the card's operating point; lungs and brain: see
+ * evaluate-segmentation.ts; ood: see evaluate-ood.ts.
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +16,8 @@ import type { ModelEntry } from '../ml/api.ts';
 import { argValue } from './args.ts';
 import { readCsv } from './kermany.ts';
 import { loadShippedModel } from './load-model.ts';
+import { evaluateSegmentation } from './evaluate-segmentation.ts';
+import { evaluateOod } from './evaluate-ood.ts';
 
 
 async function scoreAll(model: tf.LayersModel, entry: ModelEntry, paths: string[]): Promise<Float32Array> {
@@ -55,19 +58,35 @@ export function pneumoniaReport(scores: Float32Array, labels: number[], threshol
   };
 }
 
+const USAGE = 'usage: npm run cli -- evaluate --task <pneumonia|lungs|brain|ood> --data <folder> [--split name|all] [--model id] [--json]';
+const DEFAULT_MODEL: Record<string, string> = { pneumonia: 'pneumonia-cxr', lungs: 'lungs-cxr', brain: 'brain-flair', ood: 'pneumonia-cxr' };
+// The LGG folder's held-out patients are its 'val' split; the other folders have a 'test'.
+const DEFAULT_SPLIT: Record<string, string> = { brain: 'val' };
+
+async function report(task: string, data: string, split: string, modelId: string): Promise<object> {
+  if (task === 'ood') return evaluateOod(data, split, modelId);
+  const { entry, model } = await loadShippedModel(modelId);
+  if (task === 'lungs' || task === 'brain') return evaluateSegmentation(task, model, entry, data, split);
+  const rows = readCsv(join(data, 'labels.csv')).filter((r) => split === 'all' || r.split === split || r.suggested_split === split);
+  const scores = await scoreAll(model, entry, rows.map((r) => join(data, r.path ?? '')));
+  return pneumoniaReport(scores, rows.map((r) => Number(r.label_id)), entry.operatingPoint ?? 0.5, entry.id, split);
+}
+
 export async function evaluate(args: string[]): Promise<number> {
-  const task = argValue('--task', args);
+  const task = argValue('--task', args) ?? '';
   const data = argValue('--data', args);
-  if (task !== 'pneumonia' || !data) {
-    console.error('usage: npm run cli -- evaluate --task pneumonia --data <folder> [--split test|all] [--model id] [--json]');
+  if (!(task in DEFAULT_MODEL) || !data) {
+    console.error(USAGE);
     return 2;
   }
   await tf.setBackend('wasm');
-  const split = argValue('--split', args) ?? 'test';
-  const rows = readCsv(join(data, 'labels.csv')).filter((r) => split === 'all' || r.split === split || r.suggested_split === split);
-  const { entry, model } = await loadShippedModel(argValue('--model', args) ?? 'pneumonia-cxr');
-  const scores = await scoreAll(model, entry, rows.map((r) => join(data, r.path ?? '')));
-  const report = pneumoniaReport(scores, rows.map((r) => Number(r.label_id)), entry.operatingPoint ?? 0.5, entry.id, split);
-  console.log(args.includes('--json') ? JSON.stringify(report) : JSON.stringify(report, null, 2));
-  return 0;
+  const split = argValue('--split', args) ?? DEFAULT_SPLIT[task] ?? 'test';
+  try {
+    const result = await report(task, data, split, argValue('--model', args) ?? DEFAULT_MODEL[task] ?? '');
+    console.log(args.includes('--json') ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+    return 0;
+  } catch (error) {
+    console.error(`evaluate: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
 }

@@ -1,13 +1,18 @@
 /**
- * `npm run train -- --task <tiny|pneumonia> [--quick] [--epochs N] [--steps N] [--data folder]`
+ * `npm run train -- --task <pneumonia|lungs|brain|tiny> [--quick] [--epochs N] [--steps N] [--data folder]`
  * Reproduces a shipped model from the shared data. --quick trains briefly on the real data to
  * prove the pipeline learns, and publishes nothing.
  */
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { argValue, dataRoot } from './args.ts';
 import { MODELS_DIR } from './model-files.ts';
 import { PNEUMONIA_ID, trainPneumonia, type EpochRecord } from './train-pneumonia.ts';
 import { publishPneumonia } from './publish-pneumonia.ts';
+import { LUNGS_ID, lungsPublish, trainLungs } from './train-lungs.ts';
+import { BRAIN_ID, brainPublish, trainBrain } from './train-brain.ts';
+import { publishSegmentation, type SegmentationPublish } from './publish-segmentation.ts';
+import { HISTORY_FILE, type SegmentationEpoch } from './train-segmentation.ts';
 
 async function pneumonia(quick: boolean): Promise<void> {
   const history: EpochRecord[] = [];
@@ -24,11 +29,36 @@ async function pneumonia(quick: boolean): Promise<void> {
   console.log(JSON.stringify(figures.test));
 }
 
+type SegmentationTrainer = typeof trainLungs;
+
+/** Train (unless --publish-only), then publish from the checkpoint and its history. */
+async function segmentation(train: SegmentationTrainer, publish: (root: string) => SegmentationPublish, id: string, quick: boolean, epochs: number, steps: number): Promise<void> {
+  const dir = join(MODELS_DIR, id);
+  if (!process.argv.includes('--publish-only')) {
+    const { history, bestEpoch } = await train({
+      dataRoot: dataRoot(),
+      epochs: Number(argValue('--epochs') ?? (quick ? 2 : epochs)),
+      steps: Number(argValue('--steps') ?? (quick ? 8 : steps)),
+      quick,
+      ...(quick ? {} : { saveTo: dir }),
+      log: (line) => console.log(line),
+    });
+    console.log(`best epoch ${bestEpoch}: val Dice ${history[bestEpoch - 1]?.valDice.toFixed(4) ?? '?'}`);
+    if (quick) return;
+  }
+  const history = JSON.parse(readFileSync(join(dir, HISTORY_FILE), 'utf8')) as SegmentationEpoch[];
+  const figures = await publishSegmentation(publish(dataRoot()), dataRoot(), history, (history.at(-1)?.elapsedSeconds ?? 0) / 60);
+  rmSync(join(dir, HISTORY_FILE));
+  console.log(JSON.stringify(figures.test));
+}
+
 const task = argValue('--task');
 const quick = process.argv.includes('--quick');
 if (task === 'pneumonia') await pneumonia(quick);
+else if (task === 'lungs') await segmentation(trainLungs, lungsPublish, LUNGS_ID, quick, 24, 50);
+else if (task === 'brain') await segmentation(trainBrain, brainPublish, BRAIN_ID, quick, 30, 60);
 else if (task === 'tiny') await import('./train-tiny.ts');
 else {
-  console.error('usage: npm run train -- --task <tiny|pneumonia> [--quick] [--epochs N] [--steps N] [--data folder]');
+  console.error('usage: npm run train -- --task <pneumonia|lungs|brain|tiny> [--quick] [--epochs N] [--steps N] [--data folder]');
   process.exitCode = 2;
 }

@@ -59,13 +59,14 @@ export interface ModelInput {
 export interface ModelEntry {
   id: string;
   name: string;
-  task: 'classification';
+  /** Classification: one probability per label. Segmentation: one foreground probability per pixel, `labels` = [background, structure]. */
+  task: 'classification' | 'segmentation';
   version: string;
   input: ModelInput;
   labels: string[];
   /** Index of the label reported as the positive finding. */
   positiveIndex: number;
-  /** Probability at or above which the finding is reported, chosen on validation data. */
+  /** Probability at or above which the finding (or, for segmentation, a pixel) is reported, chosen on validation data. */
   operatingPoint?: number;
   sizeBytes: number;
   files: ModelFile[];

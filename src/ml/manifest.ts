@@ -28,7 +28,7 @@ function parseEntry(value: unknown, index: number): ModelEntry {
   const { id, name, version, task, labels, positiveIndex, input, files, card, summary, operatingPoint, gate } = value;
   if (typeof id !== 'string' || !SAFE_PATH.test(id)) throw new Error(`${where}: bad id`);
   if (typeof name !== 'string' || typeof version !== 'string') throw new Error(`${where}: name and version must be strings`);
-  if (task !== 'classification') throw new Error(`${where}: unknown task ${String(task)}`);
+  if (task !== 'classification' && task !== 'segmentation') throw new Error(`${where}: unknown task ${String(task)}`);
   if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string')) throw new Error(`${where}: bad labels`);
   if (typeof positiveIndex !== 'number' || positiveIndex < 0 || positiveIndex >= labels.length) throw new Error(`${where}: bad positiveIndex`);
   if (!isRecord(input)) throw new Error(`${where}: bad input`);

@@ -20,7 +20,8 @@ export class DemoState {
 
   async loadModels(): Promise<void> {
     try {
-      this.models = await ml.listModels();
+      // This panel classifies; segmenters are run from their own panel.
+      this.models = (await ml.listModels()).filter((m) => m.task === 'classification');
       this.selectedId ??= this.models[0]?.id;
     } catch (error) {
       this.error = toUserMessage(error);

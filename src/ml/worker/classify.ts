@@ -3,6 +3,7 @@ import type { Applicability, GreyImage, Score } from '../api.ts';
 import { predictWithGate } from './gate.ts';
 import { getModel } from './registry.ts';
 import { toModelInput, validateGreyImage } from './preprocess.ts';
+import { WorkerError } from './errors.ts';
 
 export interface Classified {
   scores: Score[];
@@ -13,6 +14,7 @@ export interface Classified {
 export async function classify(modelId: string, image: GreyImage): Promise<Classified> {
   validateGreyImage(image);
   const { loaded } = await getModel(modelId);
+  if (loaded.entry.task !== 'classification') throw new WorkerError('bad-input', `${loaded.entry.name} segments images; it does not classify them`);
   const x = tf.tidy(() => toModelInput(image, loaded.entry.input));
   const toScores = (values: ArrayLike<number>): Score[] => loaded.entry.labels.map((label, i) => ({ label, probability: values[i] ?? Number.NaN }));
   try {

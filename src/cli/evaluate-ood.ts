@@ -1,0 +1,74 @@
+/**
+ * `npm run cli -- evaluate --task ood --data <folder> [--split name|all]`: how often the
+ * pneumonia model's applicability gate accepts the images of a folder. With labels.csv or
+ * index.csv the listed images of the split are used; otherwise every PNG and DICOM file found
+ * (first frame), identified by content. Files that cannot be read are counted, not fatal.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { GreyImage } from '../ml/api.ts';
+import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
+import { parseGate, predictWithGate } from '../ml/worker/gate.ts';
+import { toModelInput } from '../ml/worker/preprocess.ts';
+import { openDicom } from '../dicom/open.ts';
+import { sniff } from '../dicom/sniff.ts';
+import { frameToGrey } from '../imaging/to-grey.ts';
+import { readCsv } from './kermany.ts';
+import { readGreyPngImage } from './png.ts';
+import { walk } from './inspect.ts';
+import { loadShippedModel } from './load-model.ts';
+import { MODELS_DIR } from './model-files.ts';
+import { rowsOfSplit } from './evaluate-segmentation.ts';
+import { useNodeCodecs } from './node-codecs.ts';
+
+export interface OodReport {
+  task: 'ood';
+  model: string;
+  split: string;
+  n: number;
+  unreadable: number;
+  acceptance: Estimate;
+}
+
+function listedImages(data: string, split: string): string[] | undefined {
+  for (const [csv, column] of [['labels.csv', 'path'], ['index.csv', 'image']] as const) {
+    if (existsSync(join(data, csv))) return rowsOfSplit(readCsv(join(data, csv)), split).map((r) => join(data, r[column] ?? ''));
+  }
+  return undefined;
+}
+
+async function readImage(path: string): Promise<GreyImage | undefined> {
+  const bytes = new Uint8Array(readFileSync(path));
+  const kind = sniff(bytes);
+  if (kind === 'png') return readGreyPngImage(path);
+  if (kind !== 'dicom' && kind !== 'dicom-raw') return undefined;
+  try {
+    return frameToGrey(await (await openDicom(bytes)).decodeFrame(0));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function evaluateOod(data: string, split: string, modelId: string): Promise<OodReport> {
+  useNodeCodecs();
+  const { entry, model } = await loadShippedModel(modelId);
+  if (!entry.gate) throw new Error(`${modelId} has no applicability gate`);
+  const gateBytes = readFileSync(join(MODELS_DIR, entry.id, entry.gate));
+  const gate = parseGate(gateBytes.buffer.slice(gateBytes.byteOffset, gateBytes.byteOffset + gateBytes.byteLength) as ArrayBuffer, model);
+  const accepted: number[] = [];
+  let unreadable = 0;
+  for (const path of listedImages(data, split) ?? walk([data])) {
+    const image = await readImage(path);
+    if (!image) {
+      unreadable++;
+      continue;
+    }
+    const input = tf.tidy(() => toModelInput(image, entry.input));
+    const { applicability } = await predictWithGate(gate, input);
+    input.dispose();
+    accepted.push(applicability.applies ? 1 : 0);
+  }
+  const acceptance = bootstrap(accepted.length, (idx) => idx.reduce((s, i) => s + (accepted[i] ?? 0), 0) / idx.length);
+  return { task: 'ood', model: entry.id, split, n: accepted.length, unreadable, acceptance };
+}

@@ -1,0 +1,73 @@
+/**
+ * After a U-Net is trained: compare float32 and float16 weights on validation, evaluate once on
+ * the held-out split through the evaluation CLI's own code, and write figures, the card and the
+ * manifest entry.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelEntry } from '../ml/api.ts';
+import { loadModelDir } from './load-model.ts';
+import { MODELS_DIR, halveWeights, writeManifestEntry } from './model-files.ts';
+import { evaluateSegmentation, type SegmentationReport } from './evaluate-segmentation.ts';
+import { segmentationCard, type CardText } from './segmentation-card.ts';
+import type { SegmentationEpoch } from './train-segmentation.ts';
+import type { UnetSpec } from './unet.ts';
+
+export interface SegmentationPublish {
+  task: 'lungs' | 'brain';
+  spec: UnetSpec;
+  name: string;
+  labels: [string, string];
+  folder: string;
+  testSplit: string;
+  /** Mean validation Dice of a model (the measure that picked the epoch). */
+  validate: (model: tf.LayersModel) => number;
+  text: CardText;
+}
+
+export interface SegmentationFigures {
+  params: number;
+  valDice: number;
+  test: Omit<SegmentationReport, 'perCase'>;
+  float32: { valDice: number; bytes: number };
+  float16: { valDice: number; bytes: number; shipped: boolean };
+  history: SegmentationEpoch[];
+  trainingMinutes: number;
+}
+
+const THRESHOLD = 0.5;
+
+export async function publishSegmentation(p: SegmentationPublish, dataRoot: string, history: SegmentationEpoch[], trainingMinutes: number): Promise<SegmentationFigures> {
+  const dir = join(MODELS_DIR, p.spec.id);
+  const full = await loadModelDir(dir);
+  const trial = mkdtempSync(join(tmpdir(), 'hilum-f16-'));
+  cpSync(dir, trial, { recursive: true });
+  halveWeights(trial);
+  const half = await loadModelDir(trial);
+  const valFull = p.validate(full);
+  const valHalf = p.validate(half);
+  // Half-precision weights ship only if validation Dice moves by less than 0.005.
+  const shipHalf = Math.abs(valFull - valHalf) < 0.005;
+  const bytes = (d: string): number => readFileSync(join(d, 'weights.bin')).length;
+  const entry: Omit<ModelEntry, 'files' | 'sizeBytes'> = {
+    id: p.spec.id, name: p.name, task: 'segmentation', version: '1.0.0',
+    input: { width: p.spec.inputSize, height: p.spec.inputSize, channels: 1, preprocessing: 'unit-range' },
+    labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '',
+  };
+  const shipped = shipHalf ? half : full;
+  const { perCase, ...test } = evaluateSegmentation(p.task, shipped, { ...entry, files: [], sizeBytes: 0 }, join(dataRoot, p.folder), p.testSplit);
+  const figures: SegmentationFigures = {
+    params: full.countParams(), valDice: shipHalf ? valHalf : valFull, test,
+    float32: { valDice: valFull, bytes: bytes(dir) },
+    float16: { valDice: valHalf, bytes: bytes(trial), shipped: shipHalf },
+    history, trainingMinutes,
+  };
+  if (shipHalf) cpSync(trial, dir, { recursive: true });
+  writeFileSync(join(dir, 'card.md'), segmentationCard(p, figures));
+  writeFileSync(join(dir, 'figures.json'), `${JSON.stringify({ ...figures, perCase }, null, 2)}\n`);
+  const unit = p.task === 'brain' ? 'per-patient' : '';
+  writeManifestEntry({ ...entry, summary: `a ${figures.params.toLocaleString('en')}-parameter U-Net trained by Hilum; test ${unit} Dice ${test.diceMean.value.toFixed(3)}.`.replace('  ', ' ') }, ['model.json', 'weights.bin', 'card.md']);
+  return figures;
+}

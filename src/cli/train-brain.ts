@@ -1,0 +1,94 @@
+/**
+ * Brain-tumour U-Net, FLAIR MRI 128x128 slices (LGG). The folder splits patients into train
+ * (77) and val (16); the 16 are kept as the held-out test patients, used once, and 8 training
+ * patients chosen by a fixed seed pick the epoch. The score is Buda et al.'s: Dice per patient,
+ * with the patient's slices stacked into one volume.
+ */
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { addOverlap, diceOf, overlapCounts, type Overlap } from '../ml/overlap.ts';
+import { seededRandom, shuffled } from '../ml/random.ts';
+import { byPatient, indexRows, loadPairs, withForeground, type Row, type SegmentationSet } from './segmentation-data.ts';
+import { predictMasks, trainSegmentation, type SegmentationEpoch } from './train-segmentation.ts';
+import type { UnetSpec } from './unet.ts';
+import type { SegmentationPublish } from './publish-segmentation.ts';
+
+export const BRAIN_ID = 'brain-flair';
+export const BRAIN_FOLDER = 'brain-mri-lgg-flair-128';
+export const BRAIN_SPEC: UnetSpec = { id: BRAIN_ID, inputSize: 128, workSize: 128, widths: [12, 24, 48, 96], seed: 7331, batchNorm: false };
+const BATCH = 8;
+const TUNING_PATIENTS = 8;
+
+export type BrainSplit = 'train' | 'tune' | 'test' | 'all';
+
+/** Rows of one split; 'test' is the folder's val patients, 'tune' a seeded pick of train patients. */
+export function brainRows(rows: readonly Row[], split: BrainSplit): Row[] {
+  if (split === 'all') return [...rows];
+  if (split === 'test') return rows.filter((r) => r.patient_split === 'val');
+  const trainRows = rows.filter((r) => r.patient_split === 'train');
+  const patients = [...new Set(trainRows.map((r) => r.patient ?? ''))].sort();
+  const order = shuffled(patients.length, seededRandom(BRAIN_SPEC.seed));
+  const tune = new Set(order.slice(0, TUNING_PATIENTS).map((i) => patients[i]));
+  return trainRows.filter((r) => tune.has(r.patient ?? '') === (split === 'tune'));
+}
+
+export function loadBrain(dataRoot: string, split: BrainSplit): SegmentationSet {
+  const root = join(dataRoot, BRAIN_FOLDER);
+  const rows = brainRows(indexRows(root), split).sort((a, b) => (a.patient ?? '').localeCompare(b.patient ?? '') || Number(a.slice) - Number(b.slice));
+  return loadPairs(root, rows, BRAIN_SPEC.inputSize);
+}
+
+/** Dice of each patient's predicted tumour volume against the reference volume. */
+export function patientDice(model: tf.LayersModel, set: SegmentationSet): { patient: string; dice: number; overlap: Overlap }[] {
+  const area = set.size * set.size;
+  return [...byPatient(set)].map(([patient, slices]) => {
+    const predicted = predictMasks(model, set, slices);
+    const overlap = slices.reduce<Overlap>((sum, index, k) => addOverlap(sum, overlapCounts(predicted.subarray(k * area, (k + 1) * area), set.masks.subarray(index * area, (index + 1) * area))), { intersection: 0, predicted: 0, truth: 0 });
+    return { patient, dice: diceOf(overlap), overlap };
+  });
+}
+
+const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+
+export async function trainBrain(options: { dataRoot: string; epochs: number; steps: number; quick: boolean; saveTo?: string; log: (line: string) => void }): Promise<{ model: tf.LayersModel; history: SegmentationEpoch[]; bestEpoch: number }> {
+  const train = loadBrain(options.dataRoot, 'train');
+  const tune = loadBrain(options.dataRoot, 'tune');
+  const tumour = withForeground(train);
+  options.log(`brain: ${train.count} training slices (${tumour.length} with tumour) from ${byPatient(train).size} patients; ${byPatient(tune).size} tuning patients`);
+  // Half the batch from slices with tumour, half from any slice, so the network sees enough
+  // tumour to learn it and enough healthy brain to stay quiet there.
+  return trainSegmentation({
+    spec: BRAIN_SPEC,
+    train,
+    sample: (random) => Array.from({ length: BATCH }, (_, i) => (i % 2 === 0 ? tumour[Math.floor(random() * tumour.length)] ?? 0 : Math.floor(random() * train.count))),
+    validate: (model) => mean(patientDice(model, tune).map((p) => p.dice)),
+    augment: { maxRotation: 0.2, maxScale: 0.12, maxShift: 0.06, maxGamma: 0.3, maxContrast: 0.2, noise: 0.02 },
+    flip: true,
+    epochs: options.epochs,
+    steps: options.steps,
+    learningRate: 2e-3,
+    ...(options.saveTo ? { saveTo: options.saveTo } : {}),
+    log: options.log,
+  });
+}
+
+export function brainPublish(dataRoot: string): SegmentationPublish {
+  const tune = loadBrain(dataRoot, 'tune');
+  return {
+    task: 'brain', spec: BRAIN_SPEC, name: 'Brain tumour (MRI FLAIR, 128 px)', labels: ['background', 'tumour'],
+    folder: BRAIN_FOLDER, testSplit: 'val', validate: (model) => mean(patientDice(model, tune).map((p) => p.dice)),
+    text: {
+      task: 'It outlines the FLAIR-hyperintense tumour on each axial slice of a lower-grade glioma MRI, so its volume can be measured.',
+      trainingData: 'LGG FLAIR slices with tumour masks (TCGA lower-grade glioma patients, prepared by Buda et al.), 128x128',
+      split: 'by patient: the folder\'s 77 training patients less 8 chosen by a fixed seed (those 8 choose the epoch); its 16 `val` patients are the held-out test, used once',
+      anchors: 'Buda et al. 2019: mean per-patient Dice 0.82 (U-Net on pre-contrast, FLAIR and post-contrast at 256 px); human readers 0.84',
+      limits: [
+        'FLAIR only, 128x128 slices, lower-grade gliomas from TCGA institutions. Other tumours (metastases, glioblastoma, meningioma), post-operative cavities and other sequences are outside what it has seen.',
+        'It segments slice by slice; it knows nothing of neighbouring slices.',
+        'Bright FLAIR signal that is not tumour (oedema from other causes, white-matter disease, artefacts) can be marked as tumour.',
+      ],
+      licence: 'CC BY-NC-SA 4.0',
+      citation: 'Buda M, Saha A, Mazurowski MA. Association of genomic subtypes of lower-grade gliomas with shape features automatically extracted by a deep learning algorithm. Computers in Biology and Medicine 2019;109:218-225.',
+    },
+  };
+}

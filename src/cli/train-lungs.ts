@@ -1,0 +1,73 @@
+/**
+ * Lung-field U-Net, chest X-ray 256x256 (Shenzhen, both lungs in one mask). Split by the
+ * folder's `suggested_split` (70/15/15, stratified by TB); val picks the epoch, test is used once.
+ * Strong contrast, gamma, scale, rotation and noise augmentation: the model will meet films
+ * from hospitals it never saw.
+ */
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { dice } from '../ml/overlap.ts';
+import { indexRows, loadPairs, type SegmentationSet } from './segmentation-data.ts';
+import { predictMasks, trainSegmentation, type SegmentationEpoch } from './train-segmentation.ts';
+import type { UnetSpec } from './unet.ts';
+import type { SegmentationPublish } from './publish-segmentation.ts';
+
+export const LUNGS_ID = 'lungs-cxr';
+export const LUNGS_FOLDER = 'cxr-lung-seg-shenzhen-256';
+export const LUNGS_SPEC: UnetSpec = { id: LUNGS_ID, inputSize: 256, workSize: 128, widths: [12, 24, 48, 96], seed: 4242, batchNorm: false };
+const BATCH = 8;
+
+export function loadLungs(dataRoot: string, split: 'train' | 'val' | 'test' | 'all'): SegmentationSet {
+  const root = join(dataRoot, LUNGS_FOLDER);
+  return loadPairs(root, indexRows(root).filter((r) => split === 'all' || r.suggested_split === split), LUNGS_SPEC.inputSize);
+}
+
+/** Dice of each image's predicted lung mask against its reference. */
+export function lungDice(model: tf.LayersModel, set: SegmentationSet, indices: readonly number[] = Array.from({ length: set.count }, (_, i) => i)): number[] {
+  const area = set.size * set.size;
+  const predicted = predictMasks(model, set, indices);
+  return indices.map((index, k) => dice(predicted.subarray(k * area, (k + 1) * area), set.masks.subarray(index * area, (index + 1) * area)));
+}
+
+const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+
+export async function trainLungs(options: { dataRoot: string; epochs: number; steps: number; quick: boolean; saveTo?: string; log: (line: string) => void }): Promise<{ model: tf.LayersModel; history: SegmentationEpoch[]; bestEpoch: number }> {
+  const train = loadLungs(options.dataRoot, 'train');
+  const val = loadLungs(options.dataRoot, 'val');
+  const valIndices = Array.from({ length: options.quick ? 16 : val.count }, (_, i) => i);
+  options.log(`lungs: ${train.count} training and ${val.count} validation films`);
+  return trainSegmentation({
+    spec: LUNGS_SPEC,
+    train,
+    sample: (random) => Array.from({ length: BATCH }, () => Math.floor(random() * train.count)),
+    validate: (model) => mean(lungDice(model, val, valIndices)),
+    augment: { maxRotation: 0.15, maxScale: 0.15, maxShift: 0.06, maxGamma: 0.4, maxContrast: 0.3, noise: 0.03 },
+    flip: false,
+    epochs: options.epochs,
+    steps: options.steps,
+    learningRate: 2e-3,
+    ...(options.saveTo ? { saveTo: options.saveTo } : {}),
+    log: options.log,
+  });
+}
+
+export function lungsPublish(dataRoot: string): SegmentationPublish {
+  const val = loadLungs(dataRoot, 'val');
+  return {
+    task: 'lungs', spec: LUNGS_SPEC, name: 'Lung fields (chest X-ray, 256 px)', labels: ['background', 'lung'],
+    folder: LUNGS_FOLDER, testSplit: 'test', validate: (model) => mean(lungDice(model, val)),
+    text: {
+      task: 'It outlines both lung fields on a frontal chest X-ray, so their areas can be measured.',
+      trainingData: 'Shenzhen chest X-ray set (Shenzhen No.3 People\'s Hospital; 279 normal, 287 tuberculosis) with lung masks by Stirenko et al., 256x256',
+      split: '`suggested_split` of the folder, 70/15/15 stratified by TB label: 396 training, 85 validation (choice of epoch), 85 test (used once)',
+      anchors: 'U-Net lung-field segmentation on Shenzhen and Montgomery is commonly reported at Dice 0.95-0.97 (e.g. Stirenko et al. 2018); the target set for Hilum is 0.95',
+      limits: [
+        'One hospital\'s adult films, most of them PA. Children, AP portable films, lateral views and films with lines, tubes or large effusions are under-represented or absent.',
+        'The mask is predicted at 128x128 inside the model and upsampled: borders are smooth to about 2 pixels of the 256 grid.',
+        'Where disease makes lung look like soft tissue (consolidation, effusion), the mask follows the visible air, not the anatomical lung.',
+      ],
+      licence: 'CC BY-NC-SA 4.0 (the masks)',
+      citation: 'Jaeger S et al. Two public chest X-ray datasets for computer-aided screening of pulmonary diseases. Quant Imaging Med Surg 2014;4(6):475-477. Stirenko S et al. Chest X-Ray Analysis of Tuberculosis by Deep Learning with Segmentation and Augmentation, 2018.',
+    },
+  };
+}
