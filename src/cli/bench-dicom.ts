@@ -1,7 +1,7 @@
 /**
  * DICOM decode throughput per transfer syntax on the shared files: Hilum's reader against
  * dcmjs-imaging in the same process, each decoding every frame and windowing it to RGBA.
- * Usage: tsx src/cli/bench-dicom.ts [--runs N] [--data folder]
+ * Usage: tsx src/cli/bench-dicom.ts [--runs N] [--data folder] [--match text-in-file-name]
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,13 +61,14 @@ async function median(run: () => Promise<unknown> | unknown, runs: number): Prom
   return times[Math.floor(times.length / 2)];
 }
 
-export async function benchDicom(runs: number, root: string): Promise<void> {
+export async function benchDicom(runs: number, root: string, match = ''): Promise<void> {
   useNodeCodecs();
   await dcmjs.NativePixelDecoder.initializeAsync({ webAssemblyModulePathOrUrl: join(dirname(require.resolve('dcmjs-imaging')), 'dcmjs-native-codecs.wasm') });
   console.log(`\nDICOM decode + window to RGBA, median of ${runs} runs, Node ${process.version}, one thread\n`);
   console.log('| transfer syntax | file | frames | MB | Hilum ms | Hilum MB/s | Hilum frames/s | dcmjs-imaging ms | Hilum time / dcmjs time |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const file of walk([join(root, 'dicom', 'ts_matrix_ct'), join(root, 'dicom', 'multiframe'), join(root, 'dicom', 'chest_radiograph')])) {
+    if (!file.includes(match)) continue;
     const bytes = new Uint8Array(readFileSync(file));
     let frames: number;
     let syntax: string;
@@ -87,4 +88,4 @@ export async function benchDicom(runs: number, root: string): Promise<void> {
   }
 }
 
-if (process.argv[1]?.endsWith('bench-dicom.ts')) await benchDicom(Number(argValue('--runs') ?? 5), dataRoot());
+if (process.argv[1]?.endsWith('bench-dicom.ts')) await benchDicom(Number(argValue('--runs') ?? 5), dataRoot(), argValue('--match') ?? '');

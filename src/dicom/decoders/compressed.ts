@@ -16,7 +16,7 @@ export function codecDecoder(codec: CodecName, convertsColour: boolean): FrameDe
       throw new DicomError('invalid', `the codec produced ${out.width}x${out.height}x${out.componentCount}, the header says ${info.columns}x${info.rows}x${info.samplesPerPixel}`);
     }
     const container: ImageInfo = { ...info, bitsAllocated: out.bitsPerSample <= 8 ? 8 : 16 };
-    const values = storedValues(out.bytes, container, info.rows * info.columns * info.samplesPerPixel);
+    const values = storedValues(out.bytes, container, info.rows * info.columns * info.samplesPerPixel, { owned: true });
     return info.samplesPerPixel === 3 && convertsColour ? { values, interleaved: true, photometric: 'RGB' } : { values, interleaved: true };
   };
 }

@@ -23,7 +23,7 @@ function nativeSamples(info: ImageInfo): number {
 }
 
 const native = (bigEndian: boolean): FrameDecoder => (dataSet, info, index) => Promise.resolve({
-  values: storedValues(nativeFrame(dataSet, info, index), info, nativeSamples(info), bigEndian && info.bitsAllocated > 8),
+  values: storedValues(nativeFrame(dataSet, info, index), info, nativeSamples(info), { bigEndian: bigEndian && info.bitsAllocated > 8 }),
   interleaved: info.planarConfiguration === 0,
 });
 
@@ -32,7 +32,7 @@ const rle: FrameDecoder = (dataSet, info, index) => {
     throw new DicomError('unsupported-format', `RLE with ${info.bitsAllocated} bits allocated is not supported`);
   }
   // RLE output is always sample-interleaved, whatever Planar Configuration says.
-  return Promise.resolve({ values: storedValues(decodeRle(encapsulatedFrame(dataSet, info, index), info), info, samplesIn(info)), interleaved: true });
+  return Promise.resolve({ values: storedValues(decodeRle(encapsulatedFrame(dataSet, info, index), info), info, samplesIn(info), { owned: true }), interleaved: true });
 };
 
 /** Our own JPEG decoders return 16-bit samples, interleaved. */
@@ -42,7 +42,7 @@ const ownJpeg = (decode: typeof decodeJpegLossless): FrameDecoder => (dataSet, i
     throw new DicomError('invalid', `the JPEG frame is ${image.width}x${image.height}x${image.components}, the header says ${info.columns}x${info.rows}x${info.samplesPerPixel}`);
   }
   const bytes = new Uint8Array(image.samples.buffer);
-  return Promise.resolve({ values: storedValues(bytes, { ...info, bitsAllocated: 16 }, image.samples.length), interleaved: true });
+  return Promise.resolve({ values: storedValues(bytes, { ...info, bitsAllocated: 16 }, image.samples.length, { owned: true }), interleaved: true });
 };
 
 /**

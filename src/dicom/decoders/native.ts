@@ -13,7 +13,13 @@ function unpackBits(bytes: Uint8Array, count: number): Uint8Array {
 }
 
 /** Copy into an aligned buffer, swapping bytes when the data is big endian. */
-function words(bytes: Uint8Array, size: 2 | 4, count: number, bigEndian: boolean): ArrayBuffer {
+/**
+ * The frame's bytes as a buffer of whole words, byte-swapped for big endian. A copy unless
+ * the caller owns `bytes` (a decoder's fresh output) and they are aligned: file bytes are
+ * never handed out, since frames travel to the page by transfer.
+ */
+function words(bytes: Uint8Array, size: 2 | 4, count: number, bigEndian: boolean, owned: boolean): ArrayBuffer {
+  if (owned && !bigEndian && bytes.byteOffset === 0 && bytes.byteLength === count * size && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
   const out = new Uint8Array(count * size);
   out.set(bytes.subarray(0, count * size));
   if (bigEndian && size === 2) {
@@ -34,13 +40,20 @@ function words(bytes: Uint8Array, size: 2 | 4, count: number, bigEndian: boolean
   return out.buffer;
 }
 
+/** Two's complement from the top stored bit, in place (16-bit words keep their range). */
 function signExtend(values: Int16Array | Int32Array, bitsStored: number, bitsAllocated: number): void {
   if (bitsStored >= bitsAllocated) return;
   const shift = 32 - bitsStored;
   for (let i = 0; i < values.length; i++) values[i] = ((values[i] ?? 0) << shift) >> shift;
 }
 
-export function storedValues(bytes: Uint8Array, info: ImageInfo, samples: number, bigEndian = false): StoredPixels {
+export interface StoredOptions {
+  bigEndian?: boolean;
+  /** The bytes are the caller's own fresh buffer, which the values may reuse. */
+  owned?: boolean;
+}
+
+export function storedValues(bytes: Uint8Array, info: ImageInfo, samples: number, { bigEndian = false, owned = false }: StoredOptions = {}): StoredPixels {
   const signed = info.pixelRepresentation === 1;
   switch (info.bitsAllocated) {
     case 1:
@@ -50,17 +63,16 @@ export function storedValues(bytes: Uint8Array, info: ImageInfo, samples: number
       return signed ? new Int8Array(view.buffer, view.byteOffset, view.length).slice() : view.slice();
     }
     case 16: {
-      const buffer = words(bytes, 2, samples, bigEndian);
-      if (!signed) return new Uint16Array(buffer);
-      const values = new Int16Array(buffer);
-      const wide = new Int32Array(values);
-      signExtend(wide, info.bitsStored, 16);
-      return info.bitsStored < 16 ? new Int16Array(wide) : values;
+      const buffer = words(bytes, 2, samples, bigEndian, owned);
+      if (!signed) return new Uint16Array(buffer, 0, samples);
+      const values = new Int16Array(buffer, 0, samples);
+      signExtend(values, info.bitsStored, 16);
+      return values;
     }
     default: {
-      const buffer = words(bytes, 4, samples, bigEndian);
-      if (!signed) return new Uint32Array(buffer);
-      const values = new Int32Array(buffer);
+      const buffer = words(bytes, 4, samples, bigEndian, owned);
+      if (!signed) return new Uint32Array(buffer, 0, samples);
+      const values = new Int32Array(buffer, 0, samples);
       signExtend(values, info.bitsStored, 32);
       return values;
     }
