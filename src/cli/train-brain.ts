@@ -60,13 +60,14 @@ export async function trainBrain(options: { dataRoot: string; epochs: number; st
   return trainSegmentation({
     spec: BRAIN_SPEC,
     train,
-    sample: (random) => Array.from({ length: BATCH }, (_, i) => (i % 2 === 0 ? tumour[Math.floor(random() * tumour.length)] ?? 0 : Math.floor(random() * train.count))),
+    sample: (random) => Array.from({ length: BATCH }, (_, i) => (i % 4 !== 3 ? tumour[Math.floor(random() * tumour.length)] ?? 0 : Math.floor(random() * train.count))),
     validate: (model) => mean(patientDice(model, tune).map((p) => p.dice)),
     augment: { maxRotation: 0.2, maxScale: 0.12, maxShift: 0.06, maxGamma: 0.3, maxContrast: 0.2, noise: 0.02 },
+    dice: 'batch',
     flip: true,
     epochs: options.epochs,
     steps: options.steps,
-    learningRate: 2e-3,
+    learningRate: 4e-3,
     ...(options.saveTo ? { saveTo: options.saveTo } : {}),
     log: options.log,
   });

@@ -42,6 +42,7 @@ export async function trainLungs(options: { dataRoot: string; epochs: number; st
     sample: (random) => Array.from({ length: BATCH }, () => Math.floor(random() * train.count)),
     validate: (model) => mean(lungDice(model, val, valIndices)),
     augment: { maxRotation: 0.15, maxScale: 0.15, maxShift: 0.06, maxGamma: 0.4, maxContrast: 0.3, noise: 0.03 },
+    dice: 'image',
     flip: false,
     epochs: options.epochs,
     steps: options.steps,

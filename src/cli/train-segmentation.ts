@@ -23,6 +23,8 @@ export interface SegmentationTask {
   /** The validation score (higher is better) that picks the epoch to keep. */
   validate: (model: tf.LayersModel) => number;
   augment: AugmentOptions;
+  /** How soft Dice is pooled in the loss; see segmentationLoss. */
+  dice: 'image' | 'batch';
   /** Mirror left-right at random (brains are near-symmetric; chests are not: the heart). */
   flip: boolean;
   epochs: number;
@@ -89,7 +91,7 @@ async function trainEpoch(model: tf.LayersModel, task: SegmentationTask, optimiz
     const [x0, y0] = pairBatch(task.train, indices);
     const [x1, y1] = task.flip ? mirrorSome(x0, y0, random) : [x0, y0];
     const [x, y] = augmentPair(x1, y1, random, task.augment);
-    const value = optimizer.minimize(() => segmentationLoss(y, model.apply(x, { training: true }) as tf.Tensor4D), true);
+    const value = optimizer.minimize(() => segmentationLoss(y, model.apply(x, { training: true }) as tf.Tensor4D, task.dice), true);
     loss += value ? (await value.data())[0] ?? 0 : 0;
     images += indices.length;
     value?.dispose();

@@ -32,13 +32,23 @@ async function pneumonia(quick: boolean): Promise<void> {
 type SegmentationTrainer = typeof trainLungs;
 
 /** Train (unless --publish-only), then publish from the checkpoint and its history. */
-async function segmentation(train: SegmentationTrainer, publish: (root: string) => SegmentationPublish, id: string, quick: boolean, epochs: number, steps: number): Promise<void> {
+interface SegmentationJob {
+  train: SegmentationTrainer;
+  publish: (root: string) => SegmentationPublish;
+  id: string;
+  epochs: number;
+  steps: number;
+  /** Steps per epoch (of 2) for --quick: enough for the Dice to leave zero. */
+  quickSteps: number;
+}
+
+async function segmentation({ train, publish, id, epochs, steps, quickSteps }: SegmentationJob, quick: boolean): Promise<void> {
   const dir = join(MODELS_DIR, id);
   if (!process.argv.includes('--publish-only')) {
     const { history, bestEpoch } = await train({
       dataRoot: dataRoot(),
       epochs: Number(argValue('--epochs') ?? (quick ? 2 : epochs)),
-      steps: Number(argValue('--steps') ?? (quick ? 8 : steps)),
+      steps: Number(argValue('--steps') ?? (quick ? quickSteps : steps)),
       quick,
       ...(quick ? {} : { saveTo: dir }),
       log: (line) => console.log(line),
@@ -55,8 +65,8 @@ async function segmentation(train: SegmentationTrainer, publish: (root: string) 
 const task = argValue('--task');
 const quick = process.argv.includes('--quick');
 if (task === 'pneumonia') await pneumonia(quick);
-else if (task === 'lungs') await segmentation(trainLungs, lungsPublish, LUNGS_ID, quick, 24, 50);
-else if (task === 'brain') await segmentation(trainBrain, brainPublish, BRAIN_ID, quick, 30, 60);
+else if (task === 'lungs') await segmentation({ train: trainLungs, publish: lungsPublish, id: LUNGS_ID, epochs: 24, steps: 50, quickSteps: 25 }, quick);
+else if (task === 'brain') await segmentation({ train: trainBrain, publish: brainPublish, id: BRAIN_ID, epochs: 30, steps: 60, quickSteps: 25 }, quick);
 else if (task === 'tiny') await import('./train-tiny.ts');
 else {
   console.error('usage: npm run train -- --task <pneumonia|lungs|brain|tiny> [--quick] [--epochs N] [--steps N] [--data folder]');

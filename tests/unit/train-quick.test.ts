@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { trainPneumonia } from '../../src/cli/train-pneumonia.ts';
+import { trainLungs } from '../../src/cli/train-lungs.ts';
 import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
 
 describe.skipIf(skipWithoutData)('pneumonia training, quick', () => {
@@ -12,6 +13,16 @@ describe.skipIf(skipWithoutData)('pneumonia training, quick', () => {
     expect(history).toHaveLength(2);
     expect(history[1]?.loss).toBeLessThan(history[0]?.loss ?? 0);
     expect(Math.max(...history.map((h) => h.valAuc))).toBeGreaterThan(0.75);
+    model.dispose();
+  }, 300_000);
+});
+
+describe.skipIf(skipWithoutData)('lung U-Net training, quick', () => {
+  it('lowers the loss and outlines lungs better than marking the whole film', async () => {
+    const { history, model } = await trainLungs({ dataRoot: DATA_ROOT, epochs: 2, steps: 25, quick: true, log: () => undefined });
+    expect(history[1]?.loss).toBeLessThan(history[0]?.loss ?? 0);
+    // Marking every pixel as lung scores Dice 2f/(1+f) with f the lung fraction (about 0.25): 0.4.
+    expect(Math.max(...history.map((h) => h.valDice))).toBeGreaterThan(0.6);
     model.dispose();
   }, 300_000);
 });
