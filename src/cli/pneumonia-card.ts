@@ -31,7 +31,7 @@ chest X-ray looks like pneumonia. A clinician must review every result.
 | Task | frontal chest X-ray, normal vs pneumonia (softmax over 2 classes) |
 | Architecture | 4 blocks of two 3x3 conv + ReLU (16-32-64-128 channels), max-pool between blocks, global average pool (layer \`pooled\`; last conv \`features\`), dropout 0.3, dense 2 |
 | Parameters | ${f.params.toLocaleString('en')} |
-| Input | 128x128x1; the image's own min..max scaled to 0..1, area-then-bilinear resize; MONOCHROME1 inverted first |
+| Input | 128x128x1; the image's own min..max scaled to 0..1, area-then-bilinear resize with the aspect ratio kept (letterboxed; the training films are square); MONOCHROME1 inverted first |
 | Training data | Kermany et al. paediatric chest X-rays (Guangzhou), official train split less the validation patients (\`suggested_split\`): 4,699 images; 517 for validation |
 | Training | from scratch on WASM in Node with Hilum's gradient kernels; balanced batches of 32; rotation, scale, shift, gamma, contrast and noise augmentation; Adam 1e-3 with step decay; best epoch by validation AUC |
 | Operating point | p(pneumonia) >= ${f.threshold} (Youden's J on validation) |

@@ -113,6 +113,14 @@ export interface ClassifyResult extends Timing {
   applicability?: Applicability;
 }
 
+export interface SegmentResult extends Timing {
+  modelId: string;
+  /** The mask at the image's own size, row by row: 1 inside the structure, 0 outside. */
+  width: number;
+  height: number;
+  mask: Uint8Array;
+}
+
 export interface LoadResult extends Timing {
   modelId: string;
   /** False when the model came from the worker's memory rather than the network or cache. */
@@ -145,6 +153,8 @@ export interface HilumWorkerApi {
   listModels(): Promise<Outcome<ModelEntry[]>>;
   loadModel(modelId: string): Promise<Outcome<LoadResult>>;
   classify(modelId: string, image: GreyImage): Promise<Outcome<ClassifyResult>>;
+  /** The mask buffer comes back transferred. */
+  segment(modelId: string, image: GreyImage): Promise<Outcome<SegmentResult>>;
   tensorCount(): Promise<number>;
   injectFault(fault: Fault): Promise<Outcome<string>>;
 }

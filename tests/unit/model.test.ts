@@ -3,7 +3,7 @@
  * classify) in Node on the CPU backend: its AUC on the real PneumoniaMNIST test split, no
  * tensor leak, and refusal of a tampered weights file.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,26 +13,12 @@ import { disposeModels, getModel, setModelsBaseUrl } from '../../src/ml/worker/r
 import { passesConvCheck } from '../../src/ml/worker/conv-check.ts';
 import { auc } from '../../src/ml/metrics.ts';
 import { readNpz } from '../../src/cli/npz.ts';
-import { startStaticServer, type StaticServer } from '../../src/cli/static-server.ts';
+import { startStaticServer } from '../../src/cli/static-server.ts';
+import { serveModels } from '../helpers/models.ts';
 import { dataPath, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
 import { readGreyPngImage } from '../../src/cli/png.ts';
 
 const ID = 'pneumonia-mnist-tiny';
-
-/** public/models served over HTTP, as the worker fetches it, for one describe block. */
-function serveModels(): { readonly origin: string } {
-  let server: StaticServer | undefined;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    server = await startStaticServer({ root: 'public/models', headers: 'plain' });
-    setModelsBaseUrl(`${server.origin}/`);
-  });
-  afterAll(async () => {
-    disposeModels();
-    await server?.close();
-  });
-  return { get origin() { return server?.origin ?? ''; } };
-}
 
 describe('the bundled model in Node', () => {
   const server = serveModels();

@@ -5,9 +5,10 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HilumWorkerApi, InitOptions, LoadResult, Timing } from '../api.ts';
+import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HilumWorkerApi, InitOptions, LoadResult, SegmentResult, Timing } from '../api.ts';
 import { chooseBackend, currentGpuDevice } from './backends.ts';
 import { classify } from './classify.ts';
+import { segment } from './segment.ts';
 import { WorkerError, outcome } from './errors.ts';
 import { disposeModels, getManifest, getModel, setModelsBaseUrl } from './registry.ts';
 
@@ -79,6 +80,13 @@ const api: HilumWorkerApi = {
     const { value, ...timing } = await withFallback(() => classify(modelId, image));
     return { modelId, ...value, ...timing };
   }),
+  segment: async (modelId: string, image: GreyImage) => {
+    const result = await outcome(async (): Promise<SegmentResult> => {
+      const { value, ...timing } = await withFallback(() => segment(modelId, image));
+      return { modelId, ...value, ...timing };
+    });
+    return result.ok ? Comlink.transfer(result, [result.value.mask.buffer]) : result;
+  },
   tensorCount: () => Promise.resolve(tf.memory().numTensors),
   injectFault: (fault: Fault) => outcome(async () => {
     if (fault === 'crash-worker') {

@@ -24,10 +24,26 @@ export function validateGreyImage(image: GreyImage): void {
   }
 }
 
+/** Where the image lands inside the model's input: scaled to fit whole, centred, the rest padded. */
+export interface Placement {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+}
+
+/** Letterboxing keeps the aspect ratio: a tall film is not squashed into a square. */
+export function placement(image: { width: number; height: number }, input: ModelInput): Placement {
+  const scale = Math.min(input.width / image.width, input.height / image.height);
+  const width = Math.max(1, Math.min(input.width, Math.round(image.width * scale)));
+  const height = Math.max(1, Math.min(input.height, Math.round(image.height * scale)));
+  return { top: Math.floor((input.height - height) / 2), left: Math.floor((input.width - width) / 2), width, height };
+}
+
 /**
- * 'unit-range': scale the image's own minimum..maximum to 0..1, then resize bilinearly to the
- * model's input. Per-image scaling makes 8-bit PNGs and 12-bit DICOM values look alike.
- * Returns a [1, h, w, 1] tensor; call inside tf.tidy.
+ * 'unit-range': scale the image's own minimum..maximum to 0..1, then resize it to fit the
+ * model's input with its aspect ratio kept, padding the rest with 0. Per-image scaling makes
+ * 8-bit PNGs and 12-bit DICOM values look alike. Returns a [1, h, w, 1] tensor; call inside tf.tidy.
  */
 export function toModelInput(image: GreyImage, input: ModelInput): tf.Tensor4D {
   const [min, max] = valueRange(image.pixels);
@@ -35,10 +51,14 @@ export function toModelInput(image: GreyImage, input: ModelInput): tf.Tensor4D {
   const range = max - min || 1;
   const x = tf.tensor4d(image.pixels, [1, image.height, image.width, 1]);
   let scaled = x.sub(min).div(range) as tf.Tensor4D;
-  if (image.width === input.width && image.height === input.height) return scaled;
-  // Bilinear sampling alone aliases when shrinking a lot; average whole blocks first, the
-  // way an area resize does, so a 2,000-pixel film and a 128-pixel PNG give similar inputs.
-  const factor = Math.min(Math.floor(image.height / input.height), Math.floor(image.width / input.width));
-  if (factor >= 2) scaled = tf.avgPool(scaled, factor, factor, 'valid');
-  return tf.image.resizeBilinear(scaled, [input.height, input.width], true);
+  const place = placement(image, input);
+  if (image.width !== place.width || image.height !== place.height) {
+    // Bilinear sampling alone aliases when shrinking a lot; average whole blocks first, the
+    // way an area resize does, so a 2,000-pixel film and a 128-pixel PNG give similar inputs.
+    const factor = Math.min(Math.floor(image.height / place.height), Math.floor(image.width / place.width));
+    if (factor >= 2) scaled = tf.avgPool(scaled, factor, factor, 'valid');
+    scaled = tf.image.resizeBilinear(scaled, [place.height, place.width], true);
+  }
+  if (place.width === input.width && place.height === input.height) return scaled;
+  return tf.pad(scaled, [[0, 0], [place.top, input.height - place.height - place.top], [place.left, input.width - place.width - place.left], [0, 0]]);
 }

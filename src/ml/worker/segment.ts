@@ -1,7 +1,9 @@
 /** Segmentation inference shared by the worker and the Node evaluation: one grey image in, a foreground probability map out. */
 import * as tf from '@tensorflow/tfjs';
 import type { GreyImage, ModelInput } from '../api.ts';
-import { toModelInput } from './preprocess.ts';
+import { placement, toModelInput, validateGreyImage } from './preprocess.ts';
+import { getModel } from './registry.ts';
+import { WorkerError } from './errors.ts';
 
 /**
  * Foreground probability per pixel, [height, width] of `size` (the image's own size unless
@@ -9,6 +11,23 @@ import { toModelInput } from './preprocess.ts';
  */
 export function segmentationProbabilities(model: tf.LayersModel, image: GreyImage, input: ModelInput, size: { width: number; height: number } = image): tf.Tensor2D {
   const p = model.predict(toModelInput(image, input)) as tf.Tensor4D;
-  const fitted = p.shape[1] === size.height && p.shape[2] === size.width ? p : tf.image.resizeBilinear(p, [size.height, size.width], true);
+  // Only the letterboxed image area maps back onto the image; the padding is dropped.
+  const place = placement(image, input);
+  const inside = tf.slice(p, [0, place.top, place.left, 0], [1, place.height, place.width, 1]);
+  const fitted = place.height === size.height && place.width === size.width ? inside : tf.image.resizeBilinear(inside, [size.height, size.width], true);
   return tf.reshape(fitted, [size.height, size.width]);
+}
+
+/** The mask of one grey image at its own size, thresholded at the model card's operating point. */
+export async function segment(modelId: string, image: GreyImage): Promise<{ width: number; height: number; mask: Uint8Array }> {
+  validateGreyImage(image);
+  const { loaded } = await getModel(modelId);
+  const { entry, model } = loaded;
+  if (entry.task !== 'segmentation') throw new WorkerError('bad-input', `${entry.name} classifies images; it does not outline structures`);
+  const inside = tf.tidy(() => tf.cast(tf.greaterEqual(segmentationProbabilities(model, image, entry.input), entry.operatingPoint ?? 0.5), 'int32'));
+  try {
+    return { width: image.width, height: image.height, mask: Uint8Array.from(await inside.data()) };
+  } finally {
+    inside.dispose();
+  }
 }

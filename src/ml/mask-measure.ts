@@ -1,0 +1,74 @@
+/**
+ * Measurements on a predicted mask, plain TypeScript for the page, the worker and tests:
+ * connected components, and lung areas in cm² from Pixel Spacing.
+ */
+
+export interface Components {
+  /** Component number per pixel (1..count), 0 outside the mask. */
+  labels: Int32Array;
+  /** Pixel count and mean column of each component, index = label - 1. */
+  sizes: number[];
+  meanX: number[];
+}
+
+/** 4-connected components by a breadth-first walk over an explicit queue: no recursion. */
+export function connectedComponents(mask: ArrayLike<number>, width: number, height: number): Components {
+  const labels = new Int32Array(width * height);
+  const queue = new Int32Array(width * height);
+  const sizes: number[] = [];
+  const meanX: number[] = [];
+  for (let start = 0; start < labels.length; start++) {
+    if (!mask[start] || labels[start]) continue;
+    const label = sizes.length + 1;
+    let head = 0;
+    let tail = 0;
+    let sumX = 0;
+    queue[tail++] = start;
+    labels[start] = label;
+    while (head < tail) {
+      const at = queue[head++] as number;
+      const x = at % width;
+      sumX += x;
+      const neighbours = [x > 0 ? at - 1 : -1, x < width - 1 ? at + 1 : -1, at - width, at + width];
+      for (const n of neighbours) {
+        if (n < 0 || n >= labels.length || !mask[n] || labels[n]) continue;
+        labels[n] = label;
+        queue[tail++] = n;
+      }
+    }
+    sizes.push(tail);
+    meanX.push(sumX / tail);
+  }
+  return { labels, sizes, meanX };
+}
+
+export interface Area {
+  value: number;
+  unit: 'cm²' | 'px';
+}
+
+export interface LungMeasurement {
+  /** The two largest components only: specks the model marks elsewhere are dropped. */
+  mask: Uint8Array;
+  /** The patient's right lung is on the image's left in a PA or AP film as displayed. */
+  right?: Area;
+  left?: Area;
+  total: Area;
+}
+
+function area(pixels: number, spacing: readonly [number, number] | undefined): Area {
+  return spacing ? { value: (pixels * spacing[0] * spacing[1]) / 100, unit: 'cm²' } : { value: pixels, unit: 'px' };
+}
+
+/** Lung areas of a lung-field mask; `spacing` is Pixel Spacing [row, column] in mm. */
+export function measureLungs(mask: ArrayLike<number>, width: number, height: number, spacing?: readonly [number, number]): LungMeasurement {
+  const { labels, sizes, meanX } = connectedComponents(mask, width, height);
+  const largest = sizes.map((size, i) => ({ size, label: i + 1, x: meanX[i] ?? 0 })).sort((a, b) => b.size - a.size).slice(0, 2);
+  const kept = new Uint8Array(width * height);
+  const keep = new Set(largest.map((c) => c.label));
+  for (let i = 0; i < kept.length; i++) if (keep.has(labels[i] ?? 0)) kept[i] = 1;
+  const total = area(largest.reduce((s, c) => s + c.size, 0), spacing);
+  if (largest.length < 2) return { mask: kept, total };
+  const [imageLeft, imageRight] = [...largest].sort((a, b) => a.x - b.x);
+  return { mask: kept, right: area(imageLeft?.size ?? 0, spacing), left: area(imageRight?.size ?? 0, spacing), total };
+}

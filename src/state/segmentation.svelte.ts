@@ -1,0 +1,75 @@
+import type { ModelEntry, SegmentResult } from '../ml/api.ts';
+import type { ImageFrame } from '../dicom/image-frame.ts';
+import { measureLungs, type LungMeasurement } from '../ml/mask-measure.ts';
+import { frameToGrey } from '../imaging/to-grey.ts';
+import { backend } from './backend.svelte.ts';
+import { toUserMessage } from './messages.ts';
+import { ml } from './ml.ts';
+import type { FrameRef } from './studies.svelte.ts';
+
+export interface ShownMask extends SegmentResult {
+  /** The frame the mask belongs to; the viewer draws it only over that frame. */
+  ref: FrameRef;
+  lungs?: LungMeasurement;
+  /** Pixel Spacing was missing, so sizes are in pixels. */
+  noSpacing: boolean;
+}
+
+/** Segmentation of the shown frame: the model, its mask, and what the mask measures. */
+export class SegmentationState {
+  models = $state.raw<ModelEntry[]>([]);
+  selectedId = $state<string | undefined>(undefined);
+  result = $state.raw<ShownMask | undefined>(undefined);
+  error = $state<string | undefined>(undefined);
+  busy = $state(false);
+  visible = $state(true);
+  opacity = $state(0.35);
+  private controller: AbortController | undefined;
+
+  selected = $derived(this.models.find((m) => m.id === this.selectedId));
+
+  async loadModels(): Promise<void> {
+    try {
+      this.models = (await ml.listModels()).filter((m) => m.task === 'segmentation');
+      this.selectedId ??= this.models[0]?.id;
+    } catch (error) {
+      this.error = toUserMessage(error);
+    }
+  }
+
+  async run(frame: ImageFrame, ref: FrameRef): Promise<void> {
+    if (!this.selected) await this.loadModels();
+    const model = this.selected;
+    if (!model) {
+      this.error ??= 'No bundled segmentation model is available.';
+      return;
+    }
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.error = undefined;
+    this.busy = true;
+    try {
+      const result = await ml.segment(model.id, frameToGrey(frame), controller.signal);
+      backend.noteRunOn(result.backend);
+      if (this.controller !== controller) return;
+      // Lung fields split into the two lungs; other structures report their whole mask.
+      const lungs = model.labels[1] === 'lung' ? measureLungs(result.mask, result.width, result.height, frame.spacing) : undefined;
+      this.result = { ...result, ...(lungs ? { lungs, mask: lungs.mask } : {}), ref, noSpacing: !frame.spacing };
+    } catch (error) {
+      if (this.controller === controller) this.error = toUserMessage(error);
+    } finally {
+      if (this.controller === controller) this.busy = false;
+    }
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  clear(): void {
+    this.result = undefined;
+  }
+}
+
+export const segmentation = new SegmentationState();
