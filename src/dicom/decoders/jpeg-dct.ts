@@ -5,15 +5,9 @@
  */
 import { DicomError } from '../errors.ts';
 import { BitReader, readTables, u16, type Huffman } from './jpeg-common.ts';
+import { idct8x8, scaledQuant } from './idct.ts';
 
 const ZIGZAG = Uint8Array.from([0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63]);
-
-/** cos((2x+1) u pi / 16) scaled by C(u)/2, so a 1-D IDCT is one 8x8 product. */
-const BASIS = Float64Array.from({ length: 64 }, (_, i) => {
-  const x = i >> 3;
-  const u = i & 7;
-  return (u === 0 ? Math.SQRT1_2 : 1) / 2 * Math.cos(((2 * x + 1) * u * Math.PI) / 16);
-});
 
 interface FrameComponent {
   id: number;
@@ -112,14 +106,14 @@ function table(tables: Map<number, Huffman>, key: number): Huffman {
 }
 
 /**
- * Huffman-decode and dequantise one block into `coef` (natural order). Returns a bit mask of
- * the block's rows that hold a non-zero coefficient: the inverse DCT skips the empty ones.
+ * Huffman-decode and dequantise one block into `coef` (natural order, AAN-scaled; see idct.ts).
+ * Returns whether any AC coefficient is non-zero.
  */
-function readBlock(reader: BitReader, c: FrameComponent, dc: Huffman, ac: Huffman, q: Int32Array, coef: Float64Array): number {
+function readBlock(reader: BitReader, c: FrameComponent, dc: Huffman, ac: Huffman, q: Float64Array, coef: Float64Array): boolean {
   coef.fill(0);
   c.pred += receiveExtend(reader, reader.decode(dc));
-  coef[0] = c.pred * (q[0] ?? 1);
-  let rows = 1;
+  coef[0] = c.pred * (q[0] as number);
+  let any = false;
   for (let k = 1; k < 64;) {
     const rs = reader.decode(ac);
     const s = rs & 15;
@@ -131,49 +125,31 @@ function readBlock(reader: BitReader, c: FrameComponent, dc: Huffman, ac: Huffma
     }
     k += r;
     if (k > 63) break;
-    const at = ZIGZAG[k] ?? 0;
-    coef[at] = receiveExtend(reader, s) * (q[k] ?? 1);
-    rows |= 1 << (at >> 3);
+    const at = ZIGZAG[k] as number;
+    coef[at] = receiveExtend(reader, s) * (q[at] as number);
+    any = true;
     k++;
   }
-  return rows;
+  return any;
 }
 
 /** Inverse DCT, level shift and clamp of one block into the component's plane. */
-function writeBlock(c: FrameComponent, precision: number, row: number, col: number, coef: Float64Array, rows: number, tmp: Float64Array): void {
+function writeBlock(c: FrameComponent, precision: number, row: number, col: number, coef: Float64Array, hasAc: boolean, work: Float64Array): void {
   const shift = 1 << (precision - 1);
   const max = (1 << precision) - 1;
   const stride = c.blocksPerLine * 8;
   const base = row * 8 * stride + col * 8;
-  if (rows === 1 && coef[1] === 0 && coef[2] === 0 && coef[3] === 0 && coef[4] === 0 && coef[5] === 0 && coef[6] === 0 && coef[7] === 0) {
+  if (!hasAc) {
     // DC only (flat areas such as the air around a CT): one value for all 64 samples.
-    const value = Math.min(max, Math.max(0, Math.round((coef[0] ?? 0) / 8 + shift)));
+    const value = Math.min(max, Math.max(0, Math.round((coef[0] as number) + shift)));
     for (let y = 0; y < 8; y++) c.plane.fill(value, base + y * stride, base + y * stride + 8);
     return;
   }
-  // Rows then columns: tmp = coef x B^T (empty rows stay zero), out = B x tmp, unrolled.
+  idct8x8(coef, work);
   for (let y = 0; y < 8; y++) {
-    const r = y * 8;
-    if (!(rows & (1 << y))) {
-      tmp.fill(0, r, r + 8);
-      continue;
-    }
-    const c0 = coef[r] as number, c1 = coef[r + 1] as number, c2 = coef[r + 2] as number, c3 = coef[r + 3] as number;
-    const c4 = coef[r + 4] as number, c5 = coef[r + 5] as number, c6 = coef[r + 6] as number, c7 = coef[r + 7] as number;
-    for (let x = 0; x < 8; x++) {
-      const b = x * 8;
-      tmp[r + x] = c0 * (BASIS[b] as number) + c1 * (BASIS[b + 1] as number) + c2 * (BASIS[b + 2] as number) + c3 * (BASIS[b + 3] as number)
-        + c4 * (BASIS[b + 4] as number) + c5 * (BASIS[b + 5] as number) + c6 * (BASIS[b + 6] as number) + c7 * (BASIS[b + 7] as number);
-    }
-  }
-  for (let y = 0; y < 8; y++) {
-    const b = y * 8;
-    const b0 = BASIS[b] as number, b1 = BASIS[b + 1] as number, b2 = BASIS[b + 2] as number, b3 = BASIS[b + 3] as number;
-    const b4 = BASIS[b + 4] as number, b5 = BASIS[b + 5] as number, b6 = BASIS[b + 6] as number, b7 = BASIS[b + 7] as number;
     const out = base + y * stride;
     for (let x = 0; x < 8; x++) {
-      const sum = shift + b0 * (tmp[x] as number) + b1 * (tmp[8 + x] as number) + b2 * (tmp[16 + x] as number) + b3 * (tmp[24 + x] as number)
-        + b4 * (tmp[32 + x] as number) + b5 * (tmp[40 + x] as number) + b6 * (tmp[48 + x] as number) + b7 * (tmp[56 + x] as number);
+      const sum = (coef[y * 8 + x] as number) + shift;
       c.plane[out + x] = sum <= 0 ? 0 : sum >= max ? max : Math.round(sum);
     }
   }
@@ -182,7 +158,7 @@ function writeBlock(c: FrameComponent, precision: number, row: number, col: numb
 interface Coding {
   dc: Huffman;
   ac: Huffman;
-  q: Int32Array;
+  q: Float64Array;
 }
 
 function decodeScan(data: Uint8Array, p: Parsed): void {
@@ -199,7 +175,7 @@ function decodeScan(data: Uint8Array, p: Parsed): void {
   const coding = p.components.map((c): Coding => {
     const q = p.quant.get(c.quant);
     if (!q) throw new DicomError('invalid', `JPEG quantisation table ${c.quant} is missing`);
-    return { dc: table(p.tables, c.dc), ac: table(p.tables, 0x10 | c.ac), q };
+    return { dc: table(p.tables, c.dc), ac: table(p.tables, 0x10 | c.ac), q: scaledQuant(q, ZIGZAG) };
   });
   const reader = new BitReader(data, p.scanStart);
   const coef = new Float64Array(64);
