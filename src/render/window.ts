@@ -68,8 +68,10 @@ export function defaultWindow(frame: ImageFrame): Window {
 }
 
 /**
- * A cached lookup from integer modality values to grey, built for the range of the data.
- * Values outside the table (float data, or outliers) go through windowValue directly.
+ * A cached lookup from modality values to grey, one entry per integer of the data's range.
+ * Values are rounded to the nearest entry: exact for integer data, and within half a unit
+ * for data a fractional Rescale Slope made non-integer (2.0002 x stored + intercept), which
+ * would otherwise miss the table on every pixel. Values outside it go through windowValue.
  */
 export class WindowLut {
   readonly table: Uint8Array;
@@ -87,8 +89,8 @@ export class WindowLut {
   }
 
   grey(value: number): number {
-    const index = value - this.min;
-    if (Number.isInteger(index) && index >= 0 && index < this.table.length) return this.table[index] ?? 0;
+    const index = Math.floor(value - this.min + 0.5);
+    if (index >= 0 && index < this.table.length) return this.table[index] ?? 0;
     const g = windowValue(value, this.window);
     return this.invert ? 255 - g : g;
   }
@@ -123,8 +125,9 @@ export function renderRgba(frame: ImageFrame, lut: WindowLut, out = new Uint8Cla
   const { table, min } = lut;
   const size = table.length;
   for (let i = 0; i < n; i++) {
-    const index = (p[i] as number) - min;
-    const g = index >= 0 && index < size && (index | 0) === index ? (table[index] as number) : lut.grey(p[i] as number);
+    const offset = (p[i] as number) - min + 0.5;
+    const index = offset | 0;
+    const g = offset >= 0 && offset < size ? (table[index] as number) : lut.grey(p[i] as number);
     words[i] = 0xff000000 | (g << 16) | (g << 8) | g;
   }
   return out;

@@ -69,4 +69,14 @@ describe('window/level', () => {
     expect(rgba[lowest * 4]).toBe(255);
     expect(rgba[highest * 4]).toBe(0);
   });
+
+  it('renders fractional modality values (Rescale Slope 2.0002) through the table, within one grey level', () => {
+    const width = 64;
+    const pixels = Float32Array.from({ length: width * width }, (_, i) => (i % 4096) * 2.0002442 - 4047);
+    const frame = { width, height: width, samples: 1 as const, photometric: 'MONOCHROME2' as const, pixels, invert: false, bitsStored: 12, frameIndex: 0, frameCount: 1 };
+    const window = { center: 40, width: 400 };
+    const lut = new WindowLut(window, false, Math.floor(Math.min(...pixels)), Math.ceil(Math.max(...pixels)));
+    const rgba = renderRgba(frame, lut);
+    for (let i = 0; i < pixels.length; i++) expect(Math.abs((rgba[i * 4] ?? 0) - windowValue(pixels[i] ?? 0, window))).toBeLessThanOrEqual(1);
+  });
 });

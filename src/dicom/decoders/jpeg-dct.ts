@@ -213,6 +213,11 @@ export function decodeJpegDct(data: Uint8Array): DctImage {
   const n = p.components.length;
   const hMax = Math.max(...p.components.map((c) => c.h));
   const vMax = Math.max(...p.components.map((c) => c.v));
+  const only = p.components[0];
+  // One component whose blocks tile the image exactly: the plane already is the image.
+  if (n === 1 && only && only.blocksPerLine * 8 === p.width && only.plane.length === p.width * p.height) {
+    return { width: p.width, height: p.height, precision: p.precision, components: 1, samples: only.plane };
+  }
   const samples = new Uint16Array(p.width * p.height * n);
   p.components.forEach((c, index) => {
     const stride = c.blocksPerLine * 8;
