@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import type { ModelScope } from '../ml/scope.ts';
 import { auc, expectedCalibrationError } from '../ml/metrics.ts';
 import { loadKermany, type GreyStack } from './kermany.ts';
 import { loadModelDir } from './load-model.ts';
@@ -14,6 +15,9 @@ import { pneumoniaReport, type PneumoniaReport } from './evaluate.ts';
 import { PNEUMONIA_ID, scoresOf, youdenThreshold, type EpochRecord } from './train-pneumonia.ts';
 import { pneumoniaCard } from './pneumonia-card.ts';
 import { publishGate } from './train-ood.ts';
+
+/** Frontal chest radiographs, by their DICOM tags. */
+export const CHEST_FILMS: ModelScope = { modalities: ['CR', 'DX'], bodyParts: ['CHEST'], viewPositions: ['PA', 'AP'] };
 
 export interface PublishFigures {
   params: number;
@@ -63,7 +67,7 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
   writeManifestEntry({
     id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: '1.0.0',
     input: { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' }, labels: ['normal', 'pneumonia'], positiveIndex: 1,
-    operatingPoint: threshold, card: 'card.md', gate: 'gate.json',
+    operatingPoint: threshold, card: 'card.md', gate: 'gate.json', scope: CHEST_FILMS,
     summary: `a ${figures.params.toLocaleString('en')}-parameter CNN trained by Hilum on paediatric chest X-rays; test AUC ${figures.test.auc.value.toFixed(3)}.`,
   }, ['model.json', 'weights.bin', 'card.md', 'gate.json']);
   return figures;

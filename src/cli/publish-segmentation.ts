@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelEntry } from '../ml/api.ts';
+import type { ModelScope } from '../ml/scope.ts';
 import { loadModelDir } from './load-model.ts';
 import { MODELS_DIR, halveWeights, writeManifestEntry } from './model-files.ts';
 import { evaluateSegmentation, type SegmentationReport } from './evaluate-segmentation.ts';
@@ -22,6 +23,7 @@ export interface SegmentationPublish {
   labels: [string, string];
   folder: string;
   testSplit: string;
+  scope: ModelScope;
   /** Mean validation Dice of a model (the measure that picked the epoch). */
   validate: (model: tf.LayersModel) => number;
   text: CardText;
@@ -54,7 +56,7 @@ export async function publishSegmentation(p: SegmentationPublish, dataRoot: stri
   const entry: Omit<ModelEntry, 'files' | 'sizeBytes'> = {
     id: p.spec.id, name: p.name, task: 'segmentation', version: '1.0.0',
     input: { width: p.spec.inputSize, height: p.spec.inputSize, channels: 1, preprocessing: 'unit-range' },
-    labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '',
+    labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '', scope: p.scope,
   };
   const shipped = shipHalf ? half : full;
   const { perCase, ...test } = evaluateSegmentation(p.task, shipped, { ...entry, files: [], sizeBytes: 0 }, join(dataRoot, p.folder), p.testSplit);

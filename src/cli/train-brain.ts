@@ -77,7 +77,7 @@ export function brainPublish(dataRoot: string): SegmentationPublish {
   const tune = loadBrain(dataRoot, 'tune');
   return {
     task: 'brain', spec: BRAIN_SPEC, name: 'Brain tumour (MRI FLAIR, 128 px)', labels: ['background', 'tumour'],
-    folder: BRAIN_FOLDER, testSplit: 'val', validate: (model) => mean(patientDice(model, tune).map((p) => p.dice)),
+    folder: BRAIN_FOLDER, testSplit: 'val', scope: { modalities: ['MR'], seriesDescriptions: ['FLAIR'] }, validate: (model) => mean(patientDice(model, tune).map((p) => p.dice)),
     text: {
       task: 'It outlines the FLAIR-hyperintense tumour on each axial slice of a lower-grade glioma MRI, so its volume can be measured.',
       trainingData: 'LGG FLAIR slices with tumour masks (TCGA lower-grade glioma patients, prepared by Buda et al.), 128x128',

@@ -11,6 +11,7 @@ import { indexRows, loadPairs, type SegmentationSet } from './segmentation-data.
 import { predictMasks, trainSegmentation, type SegmentationEpoch } from './train-segmentation.ts';
 import type { UnetSpec } from './unet.ts';
 import type { SegmentationPublish } from './publish-segmentation.ts';
+import { CHEST_FILMS } from './publish-pneumonia.ts';
 
 export const LUNGS_ID = 'lungs-cxr';
 export const LUNGS_FOLDER = 'cxr-lung-seg-shenzhen-256';
@@ -56,7 +57,7 @@ export function lungsPublish(dataRoot: string): SegmentationPublish {
   const val = loadLungs(dataRoot, 'val');
   return {
     task: 'lungs', spec: LUNGS_SPEC, name: 'Lung fields (chest X-ray, 256 px)', labels: ['background', 'lung'],
-    folder: LUNGS_FOLDER, testSplit: 'test', validate: (model) => mean(lungDice(model, val)),
+    folder: LUNGS_FOLDER, testSplit: 'test', scope: CHEST_FILMS, validate: (model) => mean(lungDice(model, val)),
     text: {
       task: 'It outlines both lung fields on a frontal chest X-ray, so their areas can be measured.',
       trainingData: 'Shenzhen chest X-ray set (Shenzhen No.3 People\'s Hospital; 279 normal, 287 tuberculosis) with lung masks by Stirenko et al., 256x256',

@@ -4,6 +4,8 @@
  * as data with a code, not as exceptions that lose their type on the way through comlink.
  */
 
+import type { ModelScope } from './scope.ts';
+
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
 /** The order in which the worker tries backends when the user has not chosen one. */
@@ -74,6 +76,8 @@ export interface ModelEntry {
   summary: string;
   /** File name of the applicability gate, one of `files`, when the model has one. */
   gate?: string;
+  /** The images the model is for, by their DICOM tags. */
+  scope?: ModelScope;
 }
 
 export interface ModelManifest {

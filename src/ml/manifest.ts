@@ -3,6 +3,7 @@
  * and the Node tests, so it has no DOM and no tfjs.
  */
 import type { ModelEntry, ModelFile, ModelManifest } from './api.ts';
+import { parseScope } from './scope.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,6 +27,7 @@ function parseEntry(value: unknown, index: number): ModelEntry {
   const where = `models[${index}]`;
   if (!isRecord(value)) throw new Error(`${where}: not an object`);
   const { id, name, version, task, labels, positiveIndex, input, files, card, summary, operatingPoint, gate } = value;
+  const scope = parseScope(value.scope, where);
   if (typeof id !== 'string' || !SAFE_PATH.test(id)) throw new Error(`${where}: bad id`);
   if (typeof name !== 'string' || typeof version !== 'string') throw new Error(`${where}: name and version must be strings`);
   if (task !== 'classification' && task !== 'segmentation') throw new Error(`${where}: unknown task ${String(task)}`);
@@ -47,6 +49,7 @@ function parseEntry(value: unknown, index: number): ModelEntry {
   return {
     ...(operatingPoint === undefined ? {} : { operatingPoint }),
     ...(gate === undefined ? {} : { gate: gate as string }),
+    ...(scope === undefined ? {} : { scope }),
     id, name, version, task, labels: labels as string[], positiveIndex,
     input: { width, height, channels, preprocessing }, files: parsed, sizeBytes,
     card: typeof card === 'string' ? card : '', summary: typeof summary === 'string' ? summary : '',

@@ -1,6 +1,7 @@
 import type { ClassifyResult, GreyImage, ModelEntry } from '../ml/api.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
+import { scopeReasons, type ImageTags } from '../ml/scope.ts';
 import { backend } from './backend.svelte.ts';
 import { toUserMessage } from './messages.ts';
 import { ml } from './ml.ts';
@@ -12,6 +13,8 @@ export class DemoState {
   selectedId = $state<string | undefined>(undefined);
   fileName = $state<string | undefined>(undefined);
   result = $state.raw<ClassifyResult | undefined>(undefined);
+  /** Why the shown file's DICOM tags put it outside the model's scope; empty when they do not. */
+  scopeReasons = $state.raw<string[]>([]);
   error = $state<string | undefined>(undefined);
   busy = $state(false);
   private controller: AbortController | undefined;
@@ -29,7 +32,7 @@ export class DemoState {
   }
 
   /** Run the selected model on the frame the viewer shows. */
-  async analyse(frame: ImageFrame, name: string): Promise<void> {
+  async analyse(frame: ImageFrame, name: string, tags: ImageTags = {}): Promise<void> {
     // A file dropped before the model list arrived must still be analysed.
     if (!this.selected) await this.loadModels();
     const model = this.selected;
@@ -42,6 +45,7 @@ export class DemoState {
     this.controller = controller;
     this.fileName = name;
     this.result = undefined;
+    this.scopeReasons = scopeReasons(model.scope, tags);
     this.error = undefined;
     this.busy = true;
     try {

@@ -2,6 +2,7 @@ import type { ModelEntry, SegmentResult } from '../ml/api.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import { measureLungs, type LungMeasurement } from '../ml/mask-measure.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
+import { scopeReasons, type ImageTags } from '../ml/scope.ts';
 import { backend } from './backend.svelte.ts';
 import { toUserMessage } from './messages.ts';
 import { ml } from './ml.ts';
@@ -13,6 +14,8 @@ export interface ShownMask extends SegmentResult {
   lungs?: LungMeasurement;
   /** Pixel Spacing was missing, so sizes are in pixels. */
   noSpacing: boolean;
+  /** Why the file's tags put it outside the model's scope; the mask is then marked as such. */
+  scopeReasons: string[];
 }
 
 /** Segmentation of the shown frame: the model, its mask, and what the mask measures. */
@@ -37,7 +40,7 @@ export class SegmentationState {
     }
   }
 
-  async run(frame: ImageFrame, ref: FrameRef): Promise<void> {
+  async run(frame: ImageFrame, ref: FrameRef, tags: ImageTags = {}): Promise<void> {
     if (!this.selected) await this.loadModels();
     const model = this.selected;
     if (!model) {
@@ -55,7 +58,7 @@ export class SegmentationState {
       if (this.controller !== controller) return;
       // Lung fields split into the two lungs; other structures report their whole mask.
       const lungs = model.labels[1] === 'lung' ? measureLungs(result.mask, result.width, result.height, frame.spacing) : undefined;
-      this.result = { ...result, ...(lungs ? { lungs, mask: lungs.mask } : {}), ref, noSpacing: !frame.spacing };
+      this.result = { ...result, ...(lungs ? { lungs, mask: lungs.mask } : {}), ref, noSpacing: !frame.spacing, scopeReasons: scopeReasons(model.scope, tags) };
     } catch (error) {
       if (this.controller === controller) this.error = toUserMessage(error);
     } finally {

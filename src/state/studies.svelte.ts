@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { NOT_OPEN, type InputFile, type MemoryStats, type OpenedFile, type Thumbnail } from '../imaging/api.ts';
 import { imaging } from '../imaging/client.ts';
 import type { PickedFile } from './dropped-files.ts';
+import type { ImageTags } from '../ml/scope.ts';
 import { toasts } from './toasts.svelte.ts';
 
 /** Files go to the worker in batches: memory stays bounded and progress can be shown. */
@@ -34,6 +35,11 @@ export class StudiesState {
   current = $derived(this.series.find((s) => s.seriesInstanceUID === this.selectedSeries));
   frames = $derived<FrameRef[]>(this.current?.instances.flatMap((i) => Array.from({ length: i.frames }, (_, frame) => ({ key: i.key, frame }))) ?? []);
   tags = $derived(this.files.find((f) => f.key === this.frames[this.position]?.key)?.tags ?? []);
+  /** The shown file's tags that say what kind of image it is (see ml/scope.ts). */
+  imageTags = $derived.by((): ImageTags => {
+    const value = (tag: string): string | undefined => this.tags.find((t) => t.tag === tag)?.value;
+    return { modality: value('x00080060'), bodyPart: value('x00180015'), viewPosition: value('x00185101'), seriesDescription: value('x0008103e') };
+  });
 
   private worker() {
     return imaging(() => toasts.show('The image reader stopped and has been restarted; drop the files again.', 'error'));

@@ -73,7 +73,10 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
     const w = await app.open();
     await analyseFile(w.page, dataPath('dicom/mr_series_bbmri_6slice/bbmri-53323131.dcm'));
     await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
-    expect(await w.page.getByTestId('out-of-scope').textContent()).toMatch(/cannot judge it/);
+    // Said twice over: by its tags (an MR, not a CR or DX film) and by its pixels (the gate).
+    const why = await w.page.getByTestId('out-of-scope').textContent();
+    expect(why).toMatch(/modality is MR; this model reads CR or DX images/);
+    expect(why).toMatch(/cannot judge it/);
     expect(await w.page.locator('[data-label="pneumonia"]').count()).toBe(0);
     await w.page.getByRole('button', { name: /Show the result anyway/ }).click();
     expect(await w.page.getByTestId('verdict').textContent()).toMatch(/^Out of scope: /);
