@@ -58,7 +58,8 @@ export async function evaluateOod(data: string, split: string, modelId: string):
   const gate = parseGate(gateBytes.buffer.slice(gateBytes.byteOffset, gateBytes.byteOffset + gateBytes.byteLength) as ArrayBuffer, model);
   const accepted: number[] = [];
   let unreadable = 0;
-  for (const path of listedImages(data, split) ?? walk([data])) {
+  const listed = listedImages(data, split);
+  for (const path of listed ?? walk([data])) {
     const image = await readImage(path);
     if (!image) {
       unreadable++;
@@ -70,5 +71,6 @@ export async function evaluateOod(data: string, split: string, modelId: string):
     accepted.push(applicability.applies ? 1 : 0);
   }
   const acceptance = bootstrap(accepted.length, (idx) => idx.reduce((s, i) => s + (accepted[i] ?? 0), 0) / idx.length);
-  return { task: 'ood', model: entry.id, split, n: accepted.length, unreadable, acceptance };
+  // Without a labels.csv or index.csv every file is used, whatever --split said.
+  return { task: 'ood', model: entry.id, split: listed ? split : 'all', n: accepted.length, unreadable, acceptance };
 }
