@@ -11,6 +11,7 @@ import type { ModelEntry } from '../ml/api.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
 import { addOverlap, diceOf, median, overlapCounts, type Overlap } from '../ml/overlap.ts';
 import { segmentationProbabilities } from '../ml/worker/segment.ts';
+import { measureLungs } from '../ml/mask-measure.ts';
 import { readCsv } from './kermany.ts';
 import { readGreyPngImage } from './png.ts';
 
@@ -30,14 +31,18 @@ export function rowsOfSplit(rows: readonly Record<string, string>[], split: stri
   return rows.filter((r) => split === 'all' || r.split === split || r.suggested_split === split || r.patient_split === split);
 }
 
-/** Overlap counts of one predicted mask against its reference PNG. */
+/**
+ * Overlap counts of one predicted mask against its reference PNG. Lung masks are scored as the
+ * app shows them: the two largest connected regions (measureLungs), specks elsewhere dropped.
+ */
 function overlapOf(model: tf.LayersModel, entry: ModelEntry, imagePath: string, maskPath: string): Overlap {
   const mask = readGreyPngImage(maskPath);
-  const predicted = tf.tidy(() => tf.greater(segmentationProbabilities(model, readGreyPngImage(imagePath), entry.input, mask), entry.operatingPoint ?? 0.5));
-  const values = predicted.dataSync();
+  const predicted = tf.tidy(() => tf.cast(tf.greaterEqual(segmentationProbabilities(model, readGreyPngImage(imagePath), entry.input, mask), entry.operatingPoint ?? 0.5), 'int32'));
+  const values = Uint8Array.from(predicted.dataSync());
   predicted.dispose();
+  const shown = entry.labels[1] === 'lung' ? measureLungs(values, mask.width, mask.height).mask : values;
   const truth = mask.pixels.map((v) => (v > 127 ? 1 : 0));
-  return overlapCounts(values, truth);
+  return overlapCounts(shown, truth);
 }
 
 export function segmentationReport(task: 'lungs' | 'brain', model: string, split: string, cases: { id: string; dice: number }[], slices?: number): SegmentationReport {

@@ -6,7 +6,8 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import type { ModelEntry } from '../ml/api.ts';
 import type { ModelScope } from '../ml/scope.ts';
 import { loadModelDir } from './load-model.ts';
@@ -41,8 +42,18 @@ export interface SegmentationFigures {
 
 const THRESHOLD = 0.5;
 
-export async function publishSegmentation(p: SegmentationPublish, dataRoot: string, history: SegmentationEpoch[], trainingMinutes: number): Promise<SegmentationFigures> {
-  const dir = join(MODELS_DIR, p.spec.id);
+function halved(dir: string): boolean {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+  return json.weightsManifest.some((g) => g.weights.some((w) => w.quantization?.dtype === 'float16'));
+}
+
+/** Float32 against float16 on validation; a second publish finds float16 weights and keeps the first comparison. */
+async function chooseWeights(p: SegmentationPublish, dir: string): Promise<{ model: tf.LayersModel; float32: SegmentationFigures['float32']; float16: SegmentationFigures['float16'] }> {
+  const bytes = (d: string): number => readFileSync(join(d, 'weights.bin')).length;
+  if (halved(dir)) {
+    const before = JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8')) as SegmentationFigures;
+    return { model: await loadModelDir(dir), float32: before.float32, float16: before.float16 };
+  }
   const full = await loadModelDir(dir);
   const trial = mkdtempSync(join(tmpdir(), 'hilum-f16-'));
   cpSync(dir, trial, { recursive: true });
@@ -52,21 +63,27 @@ export async function publishSegmentation(p: SegmentationPublish, dataRoot: stri
   const valHalf = p.validate(half);
   // Half-precision weights ship only if validation Dice moves by less than 0.005.
   const shipHalf = Math.abs(valFull - valHalf) < 0.005;
-  const bytes = (d: string): number => readFileSync(join(d, 'weights.bin')).length;
+  const float32 = { valDice: valFull, bytes: bytes(dir) };
+  const float16 = { valDice: valHalf, bytes: bytes(trial), shipped: shipHalf };
+  if (shipHalf) cpSync(trial, dir, { recursive: true });
+  return { model: shipHalf ? half : full, float32, float16 };
+}
+
+export async function publishSegmentation(p: SegmentationPublish, dataRoot: string, history: SegmentationEpoch[], trainingMinutes: number): Promise<SegmentationFigures> {
+  const dir = join(MODELS_DIR, p.spec.id);
+  // Publishing may run on its own (train --publish-only), before anything chose a backend.
+  if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('the WASM backend did not start');
+  const { model: shipped, float32, float16 } = await chooseWeights(p, dir);
   const entry: Omit<ModelEntry, 'files' | 'sizeBytes'> = {
     id: p.spec.id, name: p.name, task: 'segmentation', version: '1.0.0',
     input: { width: p.spec.inputSize, height: p.spec.inputSize, channels: 1, preprocessing: 'unit-range' },
     labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '', scope: p.scope,
   };
-  const shipped = shipHalf ? half : full;
   const { perCase, ...test } = evaluateSegmentation(p.task, shipped, { ...entry, files: [], sizeBytes: 0 }, join(dataRoot, p.folder), p.testSplit);
   const figures: SegmentationFigures = {
-    params: full.countParams(), valDice: shipHalf ? valHalf : valFull, test,
-    float32: { valDice: valFull, bytes: bytes(dir) },
-    float16: { valDice: valHalf, bytes: bytes(trial), shipped: shipHalf },
-    history, trainingMinutes,
+    params: shipped.countParams(), valDice: float16.shipped ? float16.valDice : float32.valDice, test,
+    float32, float16, history, trainingMinutes,
   };
-  if (shipHalf) cpSync(trial, dir, { recursive: true });
   writeFileSync(join(dir, 'card.md'), segmentationCard(p, figures));
   writeFileSync(join(dir, 'figures.json'), `${JSON.stringify({ ...figures, perCase }, null, 2)}\n`);
   const unit = p.task === 'brain' ? 'per-patient' : '';

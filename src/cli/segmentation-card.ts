@@ -11,6 +11,10 @@ export interface CardText {
   limits: string[];
   licence: string;
   citation: string;
+  /** How the thresholded mask is cleaned before it is shown and scored. */
+  output?: string;
+  /** Anything a reader of the figures must know about how they were obtained. */
+  notes?: string[];
 }
 
 const fmt = (e: Estimate): string => `${e.value.toFixed(3)} (95% CI ${e.ci95[0].toFixed(3)}-${e.ci95[1].toFixed(3)})`;
@@ -29,11 +33,11 @@ export function segmentationCard(p: SegmentationPublish, f: SegmentationFigures)
 | Architecture | U-Net, ${spec.widths.length - 1} pooling levels, two 3x3 conv + ReLU per level (${spec.widths.join('-')} channels), max-pool down, 2x2/2 transposed conv up, skip connections, sigmoid out${scaled} |
 | Parameters | ${f.params.toLocaleString('en')} |
 | Input | ${spec.inputSize}x${spec.inputSize}x1; the image's own min..max scaled to 0..1 (the app's \`unit-range\`), area-then-bilinear resize, aspect ratio kept by letterboxing (the mask is cropped back to the image) |
-| Output | foreground probability per pixel; mask = p >= 0.5 |
+| Output | foreground probability per pixel; mask = p >= 0.5${text.output ? `; ${text.output}` : ''} |
 | Training data | ${text.trainingData} |
 | Split | ${text.split} |
 | Training | from scratch on WASM in Node with Hilum's gradient kernels, batches of 8; paired rotation, scale and shift, then gamma, contrast and noise on the image; Adam 2e-3 with step decay; loss = binary cross-entropy + (1 - soft Dice); best epoch by validation Dice; ${f.trainingMinutes.toFixed(0)} minutes on one core |
-| Test | ${f.test.n} ${unit}${f.test.slices ? `, ${f.test.slices} slices` : ''}, evaluated once by \`npm run cli -- evaluate --task ${p.task}\` |
+| Test | ${f.test.n} ${unit}${f.test.slices ? `, ${f.test.slices} slices` : ''}, held out from every choice, scored by \`npm run cli -- evaluate --task ${p.task}\` |
 | Test Dice, mean | ${fmt(f.test.diceMean)} |
 | Test Dice, median | ${fmt(f.test.diceMedian)} |
 | Published anchors | ${text.anchors} |
@@ -48,7 +52,7 @@ export function segmentationCard(p: SegmentationPublish, f: SegmentationFigures)
 |---|---|---|---|
 ${epochs}
 
-## Known limits
+${text.notes?.length ? `## Notes on the figures\n\n${text.notes.map((n) => `- ${n}`).join('\n')}\n\n` : ''}## Known limits
 
 ${text.limits.map((l) => `- ${l}`).join('\n')}
 

@@ -65,7 +65,7 @@ export function predictMasks(model: tf.LayersModel, set: SegmentationSet, indice
     const mask = tf.tidy(() => {
       const [x, y] = pairBatch(set, chunk);
       y.dispose();
-      return tf.greater(model.predict(x) as tf.Tensor, threshold);
+      return tf.greaterEqual(model.predict(x) as tf.Tensor, threshold);
     });
     out.set(mask.dataSync(), start * area);
     mask.dispose();

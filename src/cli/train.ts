@@ -3,7 +3,7 @@
  * Reproduces a shipped model from the shared data. --quick trains briefly on the real data to
  * prove the pipeline learns, and publishes nothing.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { argValue, dataRoot } from './args.ts';
 import { MODELS_DIR } from './model-files.ts';
@@ -56,9 +56,12 @@ async function segmentation({ train, publish, id, epochs, steps, quickSteps }: S
     console.log(`best epoch ${bestEpoch}: val Dice ${history[bestEpoch - 1]?.valDice.toFixed(4) ?? '?'}`);
     if (quick) return;
   }
-  const history = JSON.parse(readFileSync(join(dir, HISTORY_FILE), 'utf8')) as SegmentationEpoch[];
+  // A second publish (after the first removed history.json) takes the history it wrote into figures.json.
+  const history = existsSync(join(dir, HISTORY_FILE))
+    ? JSON.parse(readFileSync(join(dir, HISTORY_FILE), 'utf8')) as SegmentationEpoch[]
+    : (JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8')) as { history: SegmentationEpoch[] }).history;
   const figures = await publishSegmentation(publish(dataRoot()), dataRoot(), history, (history.at(-1)?.elapsedSeconds ?? 0) / 60);
-  rmSync(join(dir, HISTORY_FILE));
+  rmSync(join(dir, HISTORY_FILE), { force: true });
   console.log(JSON.stringify(figures.test));
 }
 

@@ -1,0 +1,50 @@
+/**
+ * Outlining the lungs of a real chest film in the app: the worker's U-Net, both lungs
+ * measured (in pixels here: this film gives no Pixel Spacing, and the page says so), the
+ * outline drawn over the image, hidden on request, and never drawn over another image.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { useBuiltApp } from '../helpers/app-server.ts';
+import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
+
+/** Canvas pixels in the overlay's turquoise (64, 224, 208), sampled on a grid. */
+function outlinePixels(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=viewer-canvas]');
+    const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4 * 7) {
+      const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
+      if (g > r + 60 && b > r + 40) count++;
+    }
+    return count;
+  });
+}
+
+describe.skipIf(chromiumMissing || skipWithoutData)('lung outline', () => {
+  const app = useBuiltApp({ headers: 'isolated' });
+
+  it('outlines and measures both lungs of a chest film', async () => {
+    const w = await app.open();
+    await w.page.getByTestId('files-input').setInputFiles(join(DATA_ROOT, 'dicom/chest_radiograph/CR-MONO1-10-chest.dcm'));
+    await w.page.getByTestId('slice').waitFor({ timeout: 60_000 });
+    expect(await outlinePixels(w.page)).toBe(0);
+    await w.page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid=segment]')?.disabled, undefined, { timeout: 30_000 });
+    await w.page.getByTestId('segment').click();
+    await w.page.getByTestId('segment-result').waitFor({ timeout: 120_000 });
+    const areas = await Promise.all(['area-right', 'area-left'].map(async (id) => (await w.page.getByTestId(id).textContent()) ?? ''));
+    // A 440x440 film: each lung is a sizeable part of it, and the two are of similar size.
+    const pixels = areas.map((a) => Number(/^([\d,]+) px$/.exec(a.trim())?.[1]?.replace(/,/g, '')));
+    for (const p of pixels) expect(p).toBeGreaterThan(0.04 * 440 * 440);
+    expect(Math.max(...pixels) / Math.min(...pixels)).toBeLessThan(2);
+    expect(await w.page.getByTestId('no-spacing').textContent()).toMatch(/no Pixel Spacing/);
+    await expect.poll(() => outlinePixels(w.page)).toBeGreaterThan(200);
+    await w.page.getByTestId('mask-visible').uncheck();
+    await expect.poll(() => outlinePixels(w.page)).toBe(0);
+    expect(w.external).toEqual([]);
+    await w.context.close();
+  }, 180_000);
+});
