@@ -146,11 +146,14 @@ function writeBlock(c: FrameComponent, precision: number, row: number, col: numb
     return;
   }
   idct8x8(coef, work);
+  const plane = c.plane;
   for (let y = 0; y < 8; y++) {
     const out = base + y * stride;
+    const row = y * 8;
     for (let x = 0; x < 8; x++) {
-      const sum = (coef[y * 8 + x] as number) + shift;
-      c.plane[out + x] = sum <= 0 ? 0 : sum >= max ? max : Math.round(sum);
+      // + 0.5 then truncation rounds, as sum is positive once the clamp has passed.
+      const sum = (coef[row + x] as number) + shift + 0.5;
+      plane[out + x] = sum <= 0 ? 0 : sum >= max ? max : sum | 0;
     }
   }
 }
