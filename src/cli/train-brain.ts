@@ -55,8 +55,8 @@ export async function trainBrain(options: { dataRoot: string; epochs: number; st
   const tune = loadBrain(options.dataRoot, 'tune');
   const tumour = withForeground(train);
   options.log(`brain: ${train.count} training slices (${tumour.length} with tumour) from ${byPatient(train).size} patients; ${byPatient(tune).size} tuning patients`);
-  // Half the batch from slices with tumour, half from any slice, so the network sees enough
-  // tumour to learn it and enough healthy brain to stay quiet there.
+  // Three slices in four with tumour, one from any slice: enough tumour to learn it from,
+  // enough healthy brain to stay quiet there.
   return trainSegmentation({
     spec: BRAIN_SPEC,
     train,
