@@ -113,7 +113,9 @@ export async function trainSegmentation(task: SegmentationTask): Promise<{ model
   // Adam's slots appear on the first step, so the tensor count is compared from epoch 1 on.
   let baseline = -1;
   for (let epoch = 1; epoch <= task.epochs; epoch++) {
-    if (epoch === Math.ceil(task.epochs * 0.6) || epoch === Math.ceil(task.epochs * 0.85)) (optimizer as unknown as { learningRate: number }).learningRate /= 3;
+    // Step decay at 60% and 85% of the run; a run of a few epochs (--quick) has nothing to decay over.
+    const decay = task.epochs >= 5 && (epoch === Math.ceil(task.epochs * 0.6) || epoch === Math.ceil(task.epochs * 0.85));
+    if (decay) (optimizer as unknown as { learningRate: number }).learningRate /= 3;
     const record = await trainEpoch(model, task, optimizer, random);
     const valDice = task.validate(model);
     history.push({ epoch, ...record, valDice, elapsedSeconds: Math.round((Date.now() - started) / 1000) });
