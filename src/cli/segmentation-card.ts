@@ -11,6 +11,8 @@ export interface CardText {
   limits: string[];
   licence: string;
   citation: string;
+  /** Optimiser, loss pooling and sampling, as the training task set them. */
+  training: string;
   /** How the thresholded mask is cleaned before it is shown and scored. */
   output?: string;
   /** Anything a reader of the figures must know about how they were obtained. */
@@ -36,7 +38,7 @@ export function segmentationCard(p: SegmentationPublish, f: SegmentationFigures)
 | Output | foreground probability per pixel; mask = p >= 0.5${text.output ? `; ${text.output}` : ''} |
 | Training data | ${text.trainingData} |
 | Split | ${text.split} |
-| Training | from scratch on WASM in Node with Hilum's gradient kernels, batches of 8; paired rotation, scale and shift, then gamma, contrast and noise on the image; Adam 2e-3 with step decay; loss = binary cross-entropy + (1 - soft Dice); best epoch by validation Dice; ${f.trainingMinutes.toFixed(0)} minutes on one core |
+| Training | from scratch on WASM in Node with Hilum's gradient kernels, batches of 8; paired rotation, scale and shift, then gamma, contrast and noise on the image; ${text.training}; best epoch by validation Dice; ${f.history.length} epochs, ${f.trainingMinutes.toFixed(0)} minutes on one core |
 | Test | ${f.test.n} ${unit}${f.test.slices ? `, ${f.test.slices} slices` : ''}, held out from every choice, scored by \`npm run cli -- evaluate --task ${p.task}\` |
 | Test Dice, mean | ${fmt(f.test.diceMean)} |
 | Test Dice, median | ${fmt(f.test.diceMedian)} |

@@ -68,6 +68,7 @@ export function lungsPublish(dataRoot: string): SegmentationPublish {
         'The mask is predicted at 128x128 inside the model and upsampled: borders are smooth to about 2 pixels of the 256 grid.',
         'Where disease makes lung look like soft tissue (consolidation, effusion), the mask follows the visible air, not the anatomical lung.',
       ],
+      training: 'Adam 2e-3 with step decay (/3 at 60% and 85% of the epochs); loss = binary cross-entropy + (1 - soft Dice per image); films drawn uniformly',
       output: 'the two largest connected regions are kept (the lungs), as the app shows and measures them',
       notes: [
         'The first test evaluation scored the raw thresholded mask: mean Dice 0.949 (95% CI 0.940-0.957), median 0.965. The app shows and measures only the two largest regions, so the figures above score that mask; on validation it moved mean Dice from 0.9577 to 0.9588, on test from 0.9494 to 0.9490. The test split was thus scored twice, with no change to the model between the two.',
