@@ -58,6 +58,11 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/** The lab times classification; segmenters are listed in the same manifest. */
+async function firstClassifier(client: MlClient): Promise<string | undefined> {
+  return (await client.listModels()).find((m) => m.task === 'classification')?.id;
+}
+
 async function runOne(requested: BackendName, config: LabConfig, image: GreyImage): Promise<LabRow> {
   const preferred: BackendPreference = requested;
   const client = new MlClient({ preferred, wasmThreads: config.threads, modelsBaseUrl: new URL('models/', document.baseURI).href });
@@ -66,7 +71,7 @@ async function runOne(requested: BackendName, config: LabConfig, image: GreyImag
     const info = await client.backend();
     Object.assign(row, { backend: info.name, threads: info.threads, simd: info.simd, multithread: info.multithread, adapter: info.adapter });
     if (info.name !== requested) throw new Error(`could not start (${info.attempts.find((a) => a.backend === requested)?.reason ?? 'unavailable'})`);
-    const modelId = config.modelId ?? (await client.listModels())[0]?.id;
+    const modelId = config.modelId ?? (await firstClassifier(client));
     if (!modelId) throw new Error('no bundled model');
     row.loadMs = (await client.loadModel(modelId)).ms;
     const times: number[] = [];
@@ -116,7 +121,7 @@ async function drill<R extends { error?: string }>(preferred: BackendPreference,
   const client = new MlClient({ preferred, modelsBaseUrl: new URL('models/', document.baseURI).href });
   const result = {} as R;
   try {
-    const modelId = (await client.listModels())[0]?.id ?? '';
+    const modelId = (await firstClassifier(client)) ?? '';
     await body(client, () => client.classify(modelId, { ...image, pixels: image.pixels.slice() }), result);
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);

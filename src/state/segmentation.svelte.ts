@@ -29,11 +29,21 @@ export class SegmentationState {
   opacity = $state(0.35);
   private controller: AbortController | undefined;
 
+  /** Set once the user picks a model; until then each run picks the model whose tag scope fits. */
+  chosenByUser = false;
+
   selected = $derived(this.models.find((m) => m.id === this.selectedId));
+
+  choose(id: string): void {
+    this.selectedId = id;
+    this.chosenByUser = true;
+  }
 
   async loadModels(): Promise<void> {
     try {
-      this.models = (await ml.listModels()).filter((m) => m.task === 'segmentation');
+      // Chest models first: an image without tags (PNG, JPEG) is most often a chest film here.
+      const chest = (m: ModelEntry): number => (m.scope?.bodyParts?.includes('CHEST') ? 0 : 1);
+      this.models = (await ml.listModels()).filter((m) => m.task === 'segmentation').sort((a, b) => chest(a) - chest(b));
       this.selectedId ??= this.models[0]?.id;
     } catch (error) {
       this.error = toUserMessage(error);
@@ -42,6 +52,7 @@ export class SegmentationState {
 
   async run(frame: ImageFrame, ref: FrameRef, tags: ImageTags = {}): Promise<void> {
     if (!this.selected) await this.loadModels();
+    if (!this.chosenByUser) this.selectedId = (this.models.find((m) => scopeReasons(m.scope, tags).length === 0) ?? this.selected)?.id;
     const model = this.selected;
     if (!model) {
       this.error ??= 'No bundled segmentation model is available.';

@@ -35,6 +35,8 @@ describe.skipIf(chromiumMissing || skipWithoutData)('lung outline', () => {
     await w.page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid=segment]')?.disabled, undefined, { timeout: 30_000 });
     await w.page.getByTestId('segment').click();
     await w.page.getByTestId('segment-result').waitFor({ timeout: 120_000 });
+    // Two segmenters ship; the film's tags (CR, CHEST, PA) choose the lung model.
+    expect(await w.page.getByTestId('segment-model').inputValue()).toBe('lungs-cxr');
     const areas = await Promise.all(['area-right', 'area-left'].map(async (id) => (await w.page.getByTestId(id).textContent()) ?? ''));
     // A 440x440 film: each lung is a sizeable part of it, and the two are of similar size.
     const pixels = areas.map((a) => Number(/^([\d,]+) px$/.exec(a.trim())?.[1]?.replace(/,/g, '')));
