@@ -12,7 +12,6 @@ function unpackBits(bytes: Uint8Array, count: number): Uint8Array {
   return out;
 }
 
-/** Copy into an aligned buffer, swapping bytes when the data is big endian. */
 /**
  * The frame's bytes as a buffer of whole words, byte-swapped for big endian. A copy unless
  * the caller owns `bytes` (a decoder's fresh output) and they are aligned: file bytes are
@@ -22,19 +21,18 @@ function words(bytes: Uint8Array, size: 2 | 4, count: number, bigEndian: boolean
   if (owned && !bigEndian && bytes.byteOffset === 0 && bytes.byteLength === count * size && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
   const out = new Uint8Array(count * size);
   out.set(bytes.subarray(0, count * size));
+  // Swap whole words through a view of the (aligned, fresh) copy: one load and store each.
   if (bigEndian && size === 2) {
-    for (let i = 0; i + 1 < out.length; i += 2) {
-      const a = out[i] as number;
-      out[i] = out[i + 1] as number;
-      out[i + 1] = a;
+    const w = new Uint16Array(out.buffer, 0, count);
+    for (let i = 0; i < w.length; i++) {
+      const v = w[i] as number;
+      w[i] = ((v & 0xff) << 8) | (v >>> 8);
     }
   } else if (bigEndian) {
-    for (let i = 0; i + 3 < out.length; i += 4) {
-      const [a, b, c, d] = [out[i] as number, out[i + 1] as number, out[i + 2] as number, out[i + 3] as number];
-      out[i] = d;
-      out[i + 1] = c;
-      out[i + 2] = b;
-      out[i + 3] = a;
+    const w = new Uint32Array(out.buffer, 0, count);
+    for (let i = 0; i < w.length; i++) {
+      const v = w[i] as number;
+      w[i] = (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
     }
   }
   return out.buffer;
