@@ -45,12 +45,14 @@ function theirs(bytes: Uint8Array): number {
   return frames;
 }
 
-const WARM_UP = 5;
+const WARM_UP = 30;
 
 async function median(run: () => Promise<unknown> | unknown, runs: number): Promise<number | undefined> {
   const times: number[] = [];
   try {
-    // Warm-up runs let both stacks' code reach the optimising compiler before timing starts.
+    // Warm-up runs let both stacks reach steady state (our JavaScript the optimising compiler),
+    // as when a viewer scrolls a series. V8 optimised our frame loops after about 20 frames;
+    // with one warm-up the first file measured 4x its steady time.
     for (let i = 0; i < WARM_UP; i++) await run();
     for (let i = 0; i < runs; i++) {
       const start = performance.now();

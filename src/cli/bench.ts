@@ -63,5 +63,5 @@ for (const { setup, row, isolated } of results) {
   console.log(`| ${setup.label} | ${ranOn} | ${isolated ? 'yes' : 'no'} | ${row?.multithread === undefined ? '-' : row.multithread ? 'yes' : 'no'} | ${row?.threads ?? '-'} | ${row?.adapter ?? '-'} | ${cell(row?.loadMs, 1)} | ${cell(row?.medianMs, 2)} | ${ratio} |`);
 }
 
-await benchDicom(Number(argValue('--dicom-runs') ?? 5), dataRoot());
+await benchDicom(Number(argValue('--dicom-runs') ?? 15), dataRoot());
 await benchTraining();
