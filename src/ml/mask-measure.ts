@@ -56,7 +56,8 @@ export interface LungMeasurement {
   total: Area;
 }
 
-function area(pixels: number, spacing: readonly [number, number] | undefined): Area {
+/** Pixels as an area: cm² when Pixel Spacing [row, column] in mm is known, else pixels. */
+export function area(pixels: number, spacing: readonly [number, number] | undefined): Area {
   return spacing ? { value: (pixels * spacing[0] * spacing[1]) / 100, unit: 'cm²' } : { value: pixels, unit: 'px' };
 }
 

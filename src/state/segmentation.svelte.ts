@@ -1,6 +1,6 @@
 import type { ModelEntry, SegmentResult } from '../ml/api.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
-import { measureLungs, type LungMeasurement } from '../ml/mask-measure.ts';
+import { area, measureLungs, type Area, type LungMeasurement } from '../ml/mask-measure.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
 import { scopeReasons, type ImageTags } from '../ml/scope.ts';
 import { backend } from './backend.svelte.ts';
@@ -12,6 +12,8 @@ export interface ShownMask extends SegmentResult {
   /** The frame the mask belongs to; the viewer draws it only over that frame. */
   ref: FrameRef;
   lungs?: LungMeasurement;
+  /** Other structures (a tumour): the area of the whole mask on this image. */
+  area?: Area;
   /** Pixel Spacing was missing, so sizes are in pixels. */
   noSpacing: boolean;
   /** Why the file's tags put it outside the model's scope; the mask is then marked as such. */
@@ -69,7 +71,8 @@ export class SegmentationState {
       if (this.controller !== controller) return;
       // Lung fields split into the two lungs; other structures report their whole mask.
       const lungs = model.labels[1] === 'lung' ? measureLungs(result.mask, result.width, result.height, frame.spacing) : undefined;
-      this.result = { ...result, ...(lungs ? { lungs, mask: lungs.mask } : {}), ref, noSpacing: !frame.spacing, scopeReasons: scopeReasons(model.scope, tags) };
+      const counted = lungs ? undefined : area(result.mask.reduce((n, v) => n + v, 0), frame.spacing);
+      this.result = { ...result, ...(lungs ? { lungs, mask: lungs.mask } : {}), ...(counted ? { area: counted } : {}), ref, noSpacing: !frame.spacing, scopeReasons: scopeReasons(model.scope, tags) };
     } catch (error) {
       if (this.controller === controller) this.error = toUserMessage(error);
     } finally {

@@ -1,9 +1,11 @@
 /**
  * Outlining the lungs of a real chest film in the app: the worker's U-Net, both lungs
  * measured (in pixels here: this film gives no Pixel Spacing, and the page says so), the
- * outline drawn over the image, hidden on request, and never drawn over another image.
+ * outline drawn over the image, hidden on request; and the brain model picked by the user on an
+ * MR series that is not FLAIR, marked out of scope by its tags, its area measured in cm².
  */
 import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
@@ -46,6 +48,24 @@ describe.skipIf(chromiumMissing || skipWithoutData)('lung outline', () => {
     await expect.poll(() => outlinePixels(w.page)).toBeGreaterThan(200);
     await w.page.getByTestId('mask-visible').uncheck();
     await expect.poll(() => outlinePixels(w.page)).toBe(0);
+    expect(w.external).toEqual([]);
+    await w.context.close();
+  }, 180_000);
+
+  it('runs the brain model when the user picks it, marks a non-FLAIR series out of scope, and measures in cm²', async () => {
+    const w = await app.open();
+    const dir = join(DATA_ROOT, 'dicom/mr_series_ge_brain_20slice');
+    await w.page.getByTestId('files-input').setInputFiles(readdirSync(dir).map((f) => join(dir, f)));
+    await w.page.getByTestId('slice').waitFor({ timeout: 60_000 });
+    await w.page.getByTestId('segment-model').selectOption('brain-flair');
+    await w.page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid=segment]')?.disabled, undefined, { timeout: 30_000 });
+    await w.page.getByTestId('segment').click();
+    await w.page.getByTestId('segment-result').waitFor({ timeout: 120_000 });
+    expect(await w.page.getByTestId('segment-model').inputValue()).toBe('brain-flair');
+    expect(await w.page.getByTestId('segment-out-of-scope').textContent()).toMatch(/The series is "FSE PD AXIAL OBL", not a FLAIR series/);
+    // Pixel Spacing 0.859 mm: the area is given in cm², not pixels.
+    expect(await w.page.getByTestId('area-structure').textContent()).toMatch(/^\d+\.\d cm²$/);
+    expect(await w.page.getByTestId('no-spacing').count()).toBe(0);
     expect(w.external).toEqual([]);
     await w.context.close();
   }, 180_000);
