@@ -7,6 +7,7 @@ import { backend } from './backend.svelte.ts';
 import { toUserMessage } from './messages.ts';
 import { ml } from './ml.ts';
 import type { FrameRef } from './studies.svelte.ts';
+import { seriesVolume, type SeriesVolume, type SliceMask } from './series-outline.ts';
 
 export interface ShownMask extends SegmentResult {
   /** The frame the mask belongs to; the viewer draws it only over that frame. */
@@ -20,11 +21,22 @@ export interface ShownMask extends SegmentResult {
   scopeReasons: string[];
 }
 
+export interface SeriesOutline {
+  modelId: string;
+  seriesUID: string;
+  slices: SliceMask[];
+  total: number;
+  volume?: SeriesVolume;
+  scopeReasons: string[];
+}
+
 /** Segmentation of the shown frame: the model, its mask, and what the mask measures. */
 export class SegmentationState {
   models = $state.raw<ModelEntry[]>([]);
   selectedId = $state<string | undefined>(undefined);
   result = $state.raw<ShownMask | undefined>(undefined);
+  /** Every frame of one series outlined, with its volume once all are done. */
+  series = $state.raw<SeriesOutline | undefined>(undefined);
   error = $state<string | undefined>(undefined);
   busy = $state(false);
   visible = $state(true);
@@ -80,12 +92,50 @@ export class SegmentationState {
     }
   }
 
+  /** The mask to draw over a frame: the single outline, else the series outline's slice. */
+  maskFor(ref: FrameRef | undefined): { width: number; height: number; mask: Uint8Array } | undefined {
+    if (!ref) return undefined;
+    const same = (r: FrameRef): boolean => r.key === ref.key && r.frame === ref.frame;
+    if (this.result && same(this.result.ref)) return this.result;
+    return this.series?.slices.find((slice) => same(slice.ref));
+  }
+
+  /** Outline every frame of a series in order, then measure the volume. */
+  async runSeries(seriesUID: string, refs: readonly FrameRef[], decode: (ref: FrameRef) => Promise<ImageFrame>, thicknessMm: number | undefined, tags: ImageTags = {}): Promise<void> {
+    const model = this.selected;
+    if (!model) return;
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.error = undefined;
+    this.busy = true;
+    const slices: SliceMask[] = [];
+    let spacing: readonly [number, number] | undefined;
+    this.series = { modelId: model.id, seriesUID, slices, total: refs.length, scopeReasons: scopeReasons(model.scope, tags) };
+    try {
+      for (const ref of refs) {
+        const frame = await decode(ref);
+        spacing ??= frame.spacing;
+        const result = await ml.segment(model.id, frameToGrey(frame), controller.signal);
+        if (this.controller !== controller) return;
+        slices.push({ ref, width: result.width, height: result.height, mask: result.mask, pixels: result.mask.reduce((n, v) => n + v, 0) });
+        this.series = { ...this.series, slices: [...slices] };
+      }
+      this.series = { ...this.series, volume: seriesVolume(slices, spacing, thicknessMm) };
+    } catch (error) {
+      if (this.controller === controller) this.error = toUserMessage(error);
+    } finally {
+      if (this.controller === controller) this.busy = false;
+    }
+  }
+
   cancel(): void {
     this.controller?.abort();
   }
 
   clear(): void {
     this.result = undefined;
+    this.series = undefined;
   }
 }
 

@@ -89,6 +89,17 @@ export class StudiesState {
     }
   }
 
+  /** One frame of any loaded file, decoded without changing what the viewer shows. */
+  decode(ref: FrameRef): Promise<ImageFrame> {
+    return this.withFile(ref.key, () => this.worker().frame(ref.key, ref.frame));
+  }
+
+  /** A numeric tag of a loaded file, e.g. Slice Thickness, from the tags the worker read. */
+  tagNumber(key: string, tag: string): number | undefined {
+    const value = Number.parseFloat(this.files.find((f) => f.key === key)?.tags?.find((t) => t.tag === tag)?.value ?? '');
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  }
+
   async thumbnail(series: SeriesInfo, size: number): Promise<Thumbnail | undefined> {
     const first = series.instances[0];
     if (!first) return undefined;

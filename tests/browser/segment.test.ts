@@ -2,7 +2,8 @@
  * Outlining the lungs of a real chest film in the app: the worker's U-Net, both lungs
  * measured (in pixels here: this film gives no Pixel Spacing, and the page says so), the
  * outline drawn over the image, hidden on request; and the brain model picked by the user on an
- * MR series that is not FLAIR, marked out of scope by its tags, its area measured in cm².
+ * MR series that is not FLAIR, marked out of scope by its tags, its area measured in cm² and
+ * its volume over all 20 slices in mL.
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
@@ -66,6 +67,12 @@ describe.skipIf(chromiumMissing || skipWithoutData)('lung outline', () => {
     // Pixel Spacing 0.859 mm: the area is given in cm², not pixels.
     expect(await w.page.getByTestId('area-structure').textContent()).toMatch(/^\d+\.\d cm²$/);
     expect(await w.page.getByTestId('no-spacing').count()).toBe(0);
+
+    // Every slice: a volume in mL from 0.86 mm spacing and 5 mm slices, and where it is largest.
+    await w.page.getByTestId('segment-series').click();
+    await w.page.getByTestId('series-result').waitFor({ timeout: 120_000 });
+    expect(await w.page.getByTestId('series-volume').textContent()).toMatch(/^\d+\.\d mL$/);
+    expect(await w.page.getByTestId('series-largest').textContent()).toMatch(/slice \d+ of 20|nothing found/);
     expect(w.external).toEqual([]);
     await w.context.close();
   }, 180_000);
