@@ -3,11 +3,10 @@ import type { ImageFrame } from '../dicom/image-frame.ts';
 import { area, measureLungs, type Area, type LungMeasurement } from '../ml/mask-measure.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
 import { scopeReasons, type ImageTags } from '../ml/scope.ts';
-import { backend } from './backend.svelte.ts';
-import { toUserMessage } from './messages.ts';
 import { ml } from './ml.ts';
 import type { FrameRef } from './studies.svelte.ts';
 import { seriesVolume, type SeriesVolume, type SliceMask } from './series-outline.ts';
+import { ModelRuns } from './model-runs.svelte.ts';
 
 export interface ShownMask extends SegmentResult {
   /** The frame the mask belongs to; the viewer draws it only over that frame. */
@@ -30,66 +29,42 @@ export interface SeriesOutline {
   scopeReasons: string[];
 }
 
-/** Segmentation of the shown frame: the model, its mask, and what the mask measures. */
-export class SegmentationState {
-  models = $state.raw<ModelEntry[]>([]);
-  selectedId = $state<string | undefined>(undefined);
+/** Chest models first: an image without tags (PNG, JPEG) is most often a chest film here. */
+const chestFirst = (a: ModelEntry, b: ModelEntry): number => Number(!a.scope?.bodyParts?.includes('CHEST')) - Number(!b.scope?.bodyParts?.includes('CHEST'));
+
+/** Segmentation of the shown frame or a whole series: the model, its masks, and what they measure. */
+export class SegmentationState extends ModelRuns {
   result = $state.raw<ShownMask | undefined>(undefined);
   /** Every frame of one series outlined, with its volume once all are done. */
   series = $state.raw<SeriesOutline | undefined>(undefined);
-  error = $state<string | undefined>(undefined);
-  busy = $state(false);
   visible = $state(true);
   opacity = $state(0.35);
-  private controller: AbortController | undefined;
-
   /** Set once the user picks a model; until then each run picks the model whose tag scope fits. */
   chosenByUser = false;
 
-  selected = $derived(this.models.find((m) => m.id === this.selectedId));
+  constructor() {
+    super('segmentation', 'segmentation model', chestFirst);
+  }
 
-  choose(id: string): void {
-    this.selectedId = id;
+  override choose(id: string): void {
+    super.choose(id);
     this.chosenByUser = true;
   }
 
-  async loadModels(): Promise<void> {
-    try {
-      // Chest models first: an image without tags (PNG, JPEG) is most often a chest film here.
-      const chest = (m: ModelEntry): number => (m.scope?.bodyParts?.includes('CHEST') ? 0 : 1);
-      this.models = (await ml.listModels()).filter((m) => m.task === 'segmentation').sort((a, b) => chest(a) - chest(b));
-      this.selectedId ??= this.models[0]?.id;
-    } catch (error) {
-      this.error = toUserMessage(error);
-    }
-  }
-
   async run(frame: ImageFrame, ref: FrameRef, tags: ImageTags = {}): Promise<void> {
-    if (!this.selected) await this.loadModels();
-    if (!this.chosenByUser) this.selectedId = (this.models.find((m) => scopeReasons(m.scope, tags).length === 0) ?? this.selected)?.id;
-    const model = this.selected;
-    if (!model) {
-      this.error ??= 'No bundled segmentation model is available.';
-      return;
-    }
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    this.error = undefined;
-    this.busy = true;
-    try {
-      const result = await ml.segment(model.id, frameToGrey(frame), controller.signal);
-      backend.noteRunOn(result.backend);
-      if (this.controller !== controller) return;
+    const fallback = await this.model();
+    if (!fallback) return;
+    if (!this.chosenByUser) this.selectedId = (this.models.find((m) => scopeReasons(m.scope, tags).length === 0) ?? fallback).id;
+    const model = this.selected ?? fallback;
+    await this.exclusive(async (signal, latest) => {
+      const result = await ml.segment(model.id, frameToGrey(frame), signal);
+      this.noteRun(result);
+      if (!latest()) return;
       // Lung fields split into the two lungs; other structures report their whole mask.
       const lungs = model.labels[1] === 'lung' ? measureLungs(result.mask, result.width, result.height, frame.spacing) : undefined;
       const counted = lungs ? undefined : area(result.mask.reduce((n, v) => n + v, 0), frame.spacing);
       this.result = { ...result, ...(lungs ? { lungs, mask: lungs.mask } : {}), ...(counted ? { area: counted } : {}), ref, noSpacing: !frame.spacing, scopeReasons: scopeReasons(model.scope, tags) };
-    } catch (error) {
-      if (this.controller === controller) this.error = toUserMessage(error);
-    } finally {
-      if (this.controller === controller) this.busy = false;
-    }
+    });
   }
 
   /** The mask to draw over a frame: the single outline, else the series outline's slice. */
@@ -102,35 +77,24 @@ export class SegmentationState {
 
   /** Outline every frame of a series in order, then measure the volume. */
   async runSeries(seriesUID: string, refs: readonly FrameRef[], decode: (ref: FrameRef) => Promise<ImageFrame>, thicknessMm: number | undefined, tags: ImageTags = {}): Promise<void> {
-    const model = this.selected;
+    const model = await this.model();
     if (!model) return;
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    this.error = undefined;
-    this.busy = true;
     const slices: SliceMask[] = [];
     let spacing: readonly [number, number] | undefined;
-    this.series = { modelId: model.id, seriesUID, slices, total: refs.length, scopeReasons: scopeReasons(model.scope, tags) };
-    try {
+    let outline: SeriesOutline = { modelId: model.id, seriesUID, slices, total: refs.length, scopeReasons: scopeReasons(model.scope, tags) };
+    this.series = outline;
+    await this.exclusive(async (signal, latest) => {
       for (const ref of refs) {
         const frame = await decode(ref);
         spacing ??= frame.spacing;
-        const result = await ml.segment(model.id, frameToGrey(frame), controller.signal);
-        if (this.controller !== controller) return;
+        const result = await ml.segment(model.id, frameToGrey(frame), signal);
+        if (!latest()) return;
         slices.push({ ref, width: result.width, height: result.height, mask: result.mask, pixels: result.mask.reduce((n, v) => n + v, 0) });
-        this.series = { ...this.series, slices: [...slices] };
+        outline = { ...outline, slices: [...slices] };
+        this.series = outline;
       }
-      this.series = { ...this.series, volume: seriesVolume(slices, spacing, thicknessMm) };
-    } catch (error) {
-      if (this.controller === controller) this.error = toUserMessage(error);
-    } finally {
-      if (this.controller === controller) this.busy = false;
-    }
-  }
-
-  cancel(): void {
-    this.controller?.abort();
+      this.series = { ...outline, volume: seriesVolume(slices, spacing, thicknessMm) };
+    });
   }
 
   clear(): void {
