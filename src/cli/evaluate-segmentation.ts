@@ -6,12 +6,11 @@
  * scores stack each patient's slices (in `slice` order) into one volume.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelEntry } from '../ml/api.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
 import { addOverlap, diceOf, median, overlapCounts, type Overlap } from '../ml/overlap.ts';
-import { segmentationProbabilities } from '../ml/worker/segment.ts';
-import { measureLungs } from '../ml/mask-measure.ts';
+import { predictMask } from '../ml/worker/segment.ts';
 import { readCsv } from './kermany.ts';
 import { readGreyPngImage } from './png.ts';
 
@@ -31,18 +30,11 @@ export function rowsOfSplit(rows: readonly Record<string, string>[], split: stri
   return rows.filter((r) => split === 'all' || r.split === split || r.suggested_split === split || r.patient_split === split);
 }
 
-/**
- * Overlap counts of one predicted mask against its reference PNG. Lung masks are scored as the
- * app shows them: the two largest connected regions (measureLungs), specks elsewhere dropped.
- */
-function overlapOf(model: tf.LayersModel, entry: ModelEntry, imagePath: string, maskPath: string): Overlap {
+/** Overlap counts of one predicted mask, as the app shows it, against its reference PNG. */
+async function overlapOf(model: tf.LayersModel, entry: ModelEntry, imagePath: string, maskPath: string): Promise<Overlap> {
   const mask = readGreyPngImage(maskPath);
-  const predicted = tf.tidy(() => tf.cast(tf.greaterEqual(segmentationProbabilities(model, readGreyPngImage(imagePath), entry.input, mask), entry.operatingPoint ?? 0.5), 'int32'));
-  const values = Uint8Array.from(predicted.dataSync());
-  predicted.dispose();
-  const shown = entry.labels[1] === 'lung' ? measureLungs(values, mask.width, mask.height).mask : values;
-  const truth = mask.pixels.map((v) => (v > 127 ? 1 : 0));
-  return overlapCounts(shown, truth);
+  const predicted = await predictMask(model, entry, readGreyPngImage(imagePath), mask);
+  return overlapCounts(predicted, mask.pixels.map((v) => (v > 127 ? 1 : 0)));
 }
 
 export function segmentationReport(task: 'lungs' | 'brain', model: string, split: string, cases: { id: string; dice: number }[], slices?: number): SegmentationReport {
@@ -56,18 +48,20 @@ export function segmentationReport(task: 'lungs' | 'brain', model: string, split
   };
 }
 
-export function evaluateSegmentation(task: 'lungs' | 'brain', model: tf.LayersModel, entry: ModelEntry, data: string, split: string): SegmentationReport {
+export async function evaluateSegmentation(task: 'lungs' | 'brain', model: tf.LayersModel, entry: ModelEntry, data: string, split: string): Promise<SegmentationReport> {
   const rows = rowsOfSplit(readCsv(join(data, 'index.csv')), split);
   if (rows.length === 0) throw new Error(`no rows of split '${split}' in ${join(data, 'index.csv')}`);
-  const overlapOfRow = (r: Record<string, string>): Overlap => overlapOf(model, entry, join(data, r.image ?? ''), join(data, r.mask ?? ''));
+  const overlapOfRow = (r: Record<string, string>): Promise<Overlap> => overlapOf(model, entry, join(data, r.image ?? ''), join(data, r.mask ?? ''));
   if (task === 'lungs') {
-    return segmentationReport(task, entry.id, split, rows.map((r) => ({ id: r.id ?? r.image ?? '', dice: diceOf(overlapOfRow(r)) })));
+    const cases: { id: string; dice: number }[] = [];
+    for (const r of rows) cases.push({ id: r.id ?? r.image ?? '', dice: diceOf(await overlapOfRow(r)) });
+    return segmentationReport(task, entry.id, split, cases);
   }
   const patients = new Map<string, Overlap>();
   const ordered = [...rows].sort((a, b) => Number(a.slice) - Number(b.slice));
   for (const row of ordered) {
     const key = row.patient ?? '';
-    patients.set(key, addOverlap(patients.get(key) ?? { intersection: 0, predicted: 0, truth: 0 }, overlapOfRow(row)));
+    patients.set(key, addOverlap(patients.get(key) ?? { intersection: 0, predicted: 0, truth: 0 }, await overlapOfRow(row)));
   }
   return segmentationReport(task, entry.id, split, [...patients].map(([id, o]) => ({ id, dice: diceOf(o) })), rows.length);
 }

@@ -79,7 +79,7 @@ export async function publishSegmentation(p: SegmentationPublish, dataRoot: stri
     input: { width: p.spec.inputSize, height: p.spec.inputSize, channels: 1, preprocessing: 'unit-range' },
     labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '', scope: p.scope,
   };
-  const { perCase, ...test } = evaluateSegmentation(p.task, shipped, { ...entry, files: [], sizeBytes: 0 }, join(dataRoot, p.folder), p.testSplit);
+  const { perCase, ...test } = await evaluateSegmentation(p.task, shipped, { ...entry, files: [], sizeBytes: 0 }, join(dataRoot, p.folder), p.testSplit);
   const figures: SegmentationFigures = {
     params: shipped.countParams(), valDice: float16.shipped ? float16.valDice : float32.valDice, test,
     float32, float16, history, trainingMinutes,

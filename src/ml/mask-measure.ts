@@ -61,15 +61,32 @@ export function area(pixels: number, spacing: readonly [number, number] | undefi
   return spacing ? { value: (pixels * spacing[0] * spacing[1]) / 100, unit: 'cm²' } : { value: pixels, unit: 'px' };
 }
 
-/** Lung areas of a lung-field mask; `spacing` is Pixel Spacing [row, column] in mm. */
-export function measureLungs(mask: ArrayLike<number>, width: number, height: number, spacing?: readonly [number, number]): LungMeasurement {
+/** Lung-field models report two lungs and keep only the two largest regions of their mask. */
+export function measuresLungs(entry: { labels: readonly string[] } | undefined): boolean {
+  return entry?.labels[1] === 'lung';
+}
+
+interface Kept {
+  mask: Uint8Array;
+  /** The kept components, largest first. */
+  parts: { size: number; x: number }[];
+}
+
+/** The `count` largest connected regions of a mask; specks elsewhere are dropped. */
+export function keepLargest(mask: ArrayLike<number>, width: number, height: number, count: number): Kept {
   const { labels, sizes, meanX } = connectedComponents(mask, width, height);
-  const largest = sizes.map((size, i) => ({ size, label: i + 1, x: meanX[i] ?? 0 })).sort((a, b) => b.size - a.size).slice(0, 2);
+  const largest = sizes.map((size, i) => ({ size, label: i + 1, x: meanX[i] ?? 0 })).sort((a, b) => b.size - a.size).slice(0, count);
   const kept = new Uint8Array(width * height);
   const keep = new Set(largest.map((c) => c.label));
   for (let i = 0; i < kept.length; i++) if (keep.has(labels[i] ?? 0)) kept[i] = 1;
-  const total = area(largest.reduce((s, c) => s + c.size, 0), spacing);
-  if (largest.length < 2) return { mask: kept, total };
-  const [imageLeft, imageRight] = [...largest].sort((a, b) => a.x - b.x);
+  return { mask: kept, parts: largest };
+}
+
+/** Lung areas of a lung-field mask; `spacing` is Pixel Spacing [row, column] in mm. */
+export function measureLungs(mask: ArrayLike<number>, width: number, height: number, spacing?: readonly [number, number]): LungMeasurement {
+  const { mask: kept, parts } = keepLargest(mask, width, height, 2);
+  const total = area(parts.reduce((s, c) => s + c.size, 0), spacing);
+  if (parts.length < 2) return { mask: kept, total };
+  const [imageLeft, imageRight] = [...parts].sort((a, b) => a.x - b.x);
   return { mask: kept, right: area(imageLeft?.size ?? 0, spacing), left: area(imageRight?.size ?? 0, spacing), total };
 }

@@ -1,6 +1,6 @@
 import type { ModelEntry, SegmentResult } from '../ml/api.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
-import { area, measureLungs, type Area, type LungMeasurement } from '../ml/mask-measure.ts';
+import { area, measureLungs, measuresLungs, type Area, type LungMeasurement } from '../ml/mask-measure.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
 import { scopeReasons, type ImageTags } from '../ml/scope.ts';
 import { ml } from './ml.ts';
@@ -61,9 +61,9 @@ export class SegmentationState extends ModelRuns {
       this.noteRun(result);
       if (!latest()) return;
       // Lung fields split into the two lungs; other structures report their whole mask.
-      const lungs = model.labels[1] === 'lung' ? measureLungs(result.mask, result.width, result.height, frame.spacing) : undefined;
+      const lungs = measuresLungs(model) ? measureLungs(result.mask, result.width, result.height, frame.spacing) : undefined;
       const counted = lungs ? undefined : area(result.mask.reduce((n, v) => n + v, 0), frame.spacing);
-      this.result = { ...result, ...(lungs ? { lungs, mask: lungs.mask } : {}), ...(counted ? { area: counted } : {}), ref, noSpacing: !frame.spacing, scopeReasons: scopeReasons(model.scope, tags) };
+      this.result = { ...result, ...(lungs ? { lungs } : {}), ...(counted ? { area: counted } : {}), ref, noSpacing: !frame.spacing, scopeReasons: scopeReasons(model.scope, tags) };
     });
   }
 

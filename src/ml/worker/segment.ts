@@ -1,6 +1,7 @@
 /** Segmentation inference shared by the worker and the Node evaluation: one grey image in, a foreground probability map out. */
 import * as tf from '@tensorflow/tfjs';
-import type { GreyImage, ModelInput } from '../api.ts';
+import type { GreyImage, ModelEntry, ModelInput } from '../api.ts';
+import { keepLargest, measuresLungs } from '../mask-measure.ts';
 import { placement, toModelInput, validateGreyImage } from './preprocess.ts';
 import { getModel } from './registry.ts';
 import { WorkerError } from './errors.ts';
@@ -18,16 +19,26 @@ export function segmentationProbabilities(model: tf.LayersModel, image: GreyImag
   return tf.reshape(fitted, [size.height, size.width]);
 }
 
-/** The mask of one grey image at its own size, thresholded at the model card's operating point. */
+/**
+ * The mask as the app shows it, at `size` (the image's own unless told otherwise): thresholded
+ * at the card's operating point; lung-field models keep their two largest regions. Shared by
+ * the worker and the evaluation CLI, so the figures score what the user sees.
+ */
+export async function predictMask(model: tf.LayersModel, entry: ModelEntry, image: GreyImage, size: { width: number; height: number } = image): Promise<Uint8Array> {
+  const inside = tf.tidy(() => tf.cast(tf.greaterEqual(segmentationProbabilities(model, image, entry.input, size), entry.operatingPoint ?? 0.5), 'int32'));
+  try {
+    const mask = Uint8Array.from(await inside.data());
+    return measuresLungs(entry) ? keepLargest(mask, size.width, size.height, 2).mask : mask;
+  } finally {
+    inside.dispose();
+  }
+}
+
+/** The mask of one grey image at its own size (see predictMask). */
 export async function segment(modelId: string, image: GreyImage): Promise<{ width: number; height: number; mask: Uint8Array }> {
   validateGreyImage(image);
   const { loaded } = await getModel(modelId);
   const { entry, model } = loaded;
   if (entry.task !== 'segmentation') throw new WorkerError('bad-input', `${entry.name} classifies images; it does not outline structures`);
-  const inside = tf.tidy(() => tf.cast(tf.greaterEqual(segmentationProbabilities(model, image, entry.input), entry.operatingPoint ?? 0.5), 'int32'));
-  try {
-    return { width: image.width, height: image.height, mask: Uint8Array.from(await inside.data()) };
-  } finally {
-    inside.dispose();
-  }
+  return { width: image.width, height: image.height, mask: await predictMask(model, entry, image) };
 }
