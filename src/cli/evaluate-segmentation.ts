@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelEntry } from '../ml/api.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
-import { addOverlap, diceOf, median, overlapCounts, type Overlap } from '../ml/overlap.ts';
+import { addOverlap, diceOf, mean, median, overlapCounts, type Overlap } from '../ml/overlap.ts';
 import { predictMask } from '../ml/worker/segment.ts';
 import { readCsv } from './kermany.ts';
 import { readGreyPngImage } from './png.ts';
@@ -42,7 +42,7 @@ export function segmentationReport(task: 'lungs' | 'brain', model: string, split
   const pick = (idx: number[]): number[] => idx.map((i) => values[i] ?? 0);
   return {
     task, model, split, n: cases.length, ...(slices === undefined ? {} : { slices }),
-    diceMean: bootstrap(cases.length, (idx) => pick(idx).reduce((s, v) => s + v, 0) / idx.length),
+    diceMean: bootstrap(cases.length, (idx) => mean(pick(idx))),
     diceMedian: bootstrap(cases.length, (idx) => median(pick(idx))),
     perCase: cases.map((c) => ({ id: c.id, dice: Number(c.dice.toFixed(4)) })),
   };

@@ -6,10 +6,10 @@
  */
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { addOverlap, diceOf, overlapCounts, type Overlap } from '../ml/overlap.ts';
+import { addOverlap, diceOf, mean, overlapCounts, type Overlap } from '../ml/overlap.ts';
 import { seededRandom, shuffled } from '../ml/random.ts';
 import { byPatient, indexRows, loadPairs, withForeground, type Row, type SegmentationSet } from './segmentation-data.ts';
-import { predictMasks, trainSegmentation, type SegmentationEpoch } from './train-segmentation.ts';
+import { predictMasks, trainSegmentation, type RunOptions, type TrainedSegmenter } from './train-segmentation.ts';
 import type { UnetSpec } from './unet.ts';
 import type { SegmentationPublish } from './publish-segmentation.ts';
 
@@ -48,9 +48,7 @@ export function patientDice(model: tf.LayersModel, set: SegmentationSet): { pati
   });
 }
 
-const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
-
-export async function trainBrain(options: { dataRoot: string; epochs: number; steps: number; quick: boolean; saveTo?: string; log: (line: string) => void }): Promise<{ model: tf.LayersModel; history: SegmentationEpoch[]; bestEpoch: number }> {
+export async function trainBrain(options: RunOptions): Promise<TrainedSegmenter> {
   const train = loadBrain(options.dataRoot, 'train');
   const tune = loadBrain(options.dataRoot, 'tune');
   const tumour = withForeground(train);
@@ -58,6 +56,7 @@ export async function trainBrain(options: { dataRoot: string; epochs: number; st
   // Three slices in four with tumour, one from any slice: enough tumour to learn it from,
   // enough healthy brain to stay quiet there.
   return trainSegmentation({
+    ...options,
     spec: BRAIN_SPEC,
     train,
     sample: (random) => Array.from({ length: BATCH }, (_, i) => (i % 4 !== 3 ? tumour[Math.floor(random() * tumour.length)] ?? 0 : Math.floor(random() * train.count))),
@@ -65,11 +64,7 @@ export async function trainBrain(options: { dataRoot: string; epochs: number; st
     augment: { maxRotation: 0.2, maxScale: 0.12, maxShift: 0.06, maxGamma: 0.3, maxContrast: 0.2, noise: 0.02 },
     dice: 'batch',
     flip: true,
-    epochs: options.epochs,
-    steps: options.steps,
     learningRate: 4e-3,
-    ...(options.saveTo ? { saveTo: options.saveTo } : {}),
-    log: options.log,
   });
 }
 

@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { dice } from '../ml/overlap.ts';
+import { dice, mean } from '../ml/overlap.ts';
 import { indexRows, loadPairs, type SegmentationSet } from './segmentation-data.ts';
-import { predictMasks, trainSegmentation, type SegmentationEpoch } from './train-segmentation.ts';
+import { predictMasks, trainSegmentation, type RunOptions, type TrainedSegmenter } from './train-segmentation.ts';
 import type { UnetSpec } from './unet.ts';
 import type { SegmentationPublish } from './publish-segmentation.ts';
 import { CHEST_FILMS } from './publish-pneumonia.ts';
@@ -30,14 +30,13 @@ export function lungDice(model: tf.LayersModel, set: SegmentationSet, indices: r
   return indices.map((index, k) => dice(predicted.subarray(k * area, (k + 1) * area), set.masks.subarray(index * area, (index + 1) * area)));
 }
 
-const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
-
-export async function trainLungs(options: { dataRoot: string; epochs: number; steps: number; quick: boolean; saveTo?: string; log: (line: string) => void }): Promise<{ model: tf.LayersModel; history: SegmentationEpoch[]; bestEpoch: number }> {
+export async function trainLungs(options: RunOptions): Promise<TrainedSegmenter> {
   const train = loadLungs(options.dataRoot, 'train');
   const val = loadLungs(options.dataRoot, 'val');
   const valIndices = Array.from({ length: options.quick ? 16 : val.count }, (_, i) => i);
   options.log(`lungs: ${train.count} training and ${val.count} validation films`);
   return trainSegmentation({
+    ...options,
     spec: LUNGS_SPEC,
     train,
     sample: (random) => Array.from({ length: BATCH }, () => Math.floor(random() * train.count)),
@@ -45,11 +44,7 @@ export async function trainLungs(options: { dataRoot: string; epochs: number; st
     augment: { maxRotation: 0.15, maxScale: 0.15, maxShift: 0.06, maxGamma: 0.4, maxContrast: 0.3, noise: 0.03 },
     dice: 'image',
     flip: false,
-    epochs: options.epochs,
-    steps: options.steps,
     learningRate: 2e-3,
-    ...(options.saveTo ? { saveTo: options.saveTo } : {}),
-    log: options.log,
   });
 }
 

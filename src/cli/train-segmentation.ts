@@ -46,6 +46,23 @@ export interface SegmentationEpoch {
   elapsedSeconds: number;
 }
 
+/** What `npm run train` gives each segmentation task. */
+export interface RunOptions {
+  dataRoot: string;
+  epochs: number;
+  steps: number;
+  /** A short run on a subset of validation, to prove the pipeline learns. */
+  quick: boolean;
+  saveTo?: string;
+  log: (line: string) => void;
+}
+
+export interface TrainedSegmenter {
+  model: tf.LayersModel;
+  history: SegmentationEpoch[];
+  bestEpoch: number;
+}
+
 /** A batch of images (unit range) and masks as [n, size, size, 1] tensors. */
 export function pairBatch(set: SegmentationSet, indices: readonly number[]): [tf.Tensor4D, tf.Tensor4D] {
   const { size } = set;
@@ -100,7 +117,7 @@ async function trainEpoch(model: tf.LayersModel, task: SegmentationTask, optimiz
   return { loss: loss / task.steps, imagesPerSecond: images / ((Date.now() - start) / 1000) };
 }
 
-export async function trainSegmentation(task: SegmentationTask): Promise<{ model: tf.LayersModel; history: SegmentationEpoch[]; bestEpoch: number }> {
+export async function trainSegmentation(task: SegmentationTask): Promise<TrainedSegmenter> {
   Math.random = seededRandom(task.spec.seed + 1);
   await tf.setBackend('wasm');
   registerWasmGradients();

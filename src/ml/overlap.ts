@@ -36,6 +36,10 @@ export function dice(predicted: ArrayLike<number>, truth: ArrayLike<number>): nu
   return diceOf(overlapCounts(predicted, truth));
 }
 
+export function mean(values: readonly number[]): number {
+  return values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
