@@ -14,12 +14,11 @@ import { toModelInput } from '../ml/worker/preprocess.ts';
 import { openDicom } from '../dicom/open.ts';
 import { sniff } from '../dicom/sniff.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
-import { readCsv } from './kermany.ts';
+import { readCsv, rowsOfSplit } from './kermany.ts';
 import { readGreyPngImage } from './png.ts';
 import { walk } from './inspect.ts';
 import { loadShippedModel } from './load-model.ts';
 import { MODELS_DIR } from './model-files.ts';
-import { rowsOfSplit } from './evaluate-segmentation.ts';
 import { useNodeCodecs } from './node-codecs.ts';
 
 export interface OodReport {

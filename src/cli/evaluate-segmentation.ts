@@ -11,7 +11,7 @@ import type { ModelEntry } from '../ml/api.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
 import { addOverlap, diceOf, mean, median, overlapCounts, type Overlap } from '../ml/overlap.ts';
 import { predictMask } from '../ml/worker/segment.ts';
-import { readCsv } from './kermany.ts';
+import { readCsv, rowsOfSplit } from './kermany.ts';
 import { readGreyPngImage } from './png.ts';
 
 export interface SegmentationReport {
@@ -26,9 +26,6 @@ export interface SegmentationReport {
   perCase: { id: string; dice: number }[];
 }
 
-export function rowsOfSplit(rows: readonly Record<string, string>[], split: string): Record<string, string>[] {
-  return rows.filter((r) => split === 'all' || r.split === split || r.suggested_split === split || r.patient_split === split);
-}
 
 /** Overlap counts of one predicted mask, as the app shows it, against its reference PNG. */
 async function overlapOf(model: tf.LayersModel, entry: ModelEntry, imagePath: string, maskPath: string): Promise<Overlap> {

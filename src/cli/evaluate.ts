@@ -14,7 +14,7 @@ import { accuracy, auc, confusion } from '../ml/metrics.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
 import type { ModelEntry } from '../ml/api.ts';
 import { argValue } from './args.ts';
-import { readCsv } from './kermany.ts';
+import { readCsv, rowsOfSplit } from './kermany.ts';
 import { loadShippedModel } from './load-model.ts';
 import { evaluateSegmentation } from './evaluate-segmentation.ts';
 import { evaluateOod } from './evaluate-ood.ts';
@@ -67,7 +67,7 @@ async function report(task: string, data: string, split: string, modelId: string
   if (task === 'ood') return evaluateOod(data, split, modelId);
   const { entry, model } = await loadShippedModel(modelId);
   if (task === 'lungs' || task === 'brain') return evaluateSegmentation(task, model, entry, data, split);
-  const rows = readCsv(join(data, 'labels.csv')).filter((r) => split === 'all' || r.split === split || r.suggested_split === split);
+  const rows = rowsOfSplit(readCsv(join(data, 'labels.csv')), split);
   const scores = await scoreAll(model, entry, rows.map((r) => join(data, r.path ?? '')));
   return pneumoniaReport(scores, rows.map((r) => Number(r.label_id)), entry.operatingPoint ?? 0.5, entry.id, split);
 }

@@ -29,6 +29,11 @@ export function readGreyPng(path: string, size: number, out: Uint8Array, offset:
   for (let i = 0; i < size * size; i++) out[offset + i] = png.data[i * 4] ?? 0;
 }
 
+/** The rows of one split, whichever column the folder keeps it in (`split`, `suggested_split`, `patient_split`); 'all' keeps every row. */
+export function rowsOfSplit(rows: readonly Record<string, string>[], split: string): Record<string, string>[] {
+  return rows.filter((r) => split === 'all' || r.split === split || r.suggested_split === split || r.patient_split === split);
+}
+
 export function loadKermany(root: string, split: 'train' | 'val' | 'test', size = 128): GreyStack {
   const rows = readCsv(join(root, 'labels.csv')).filter((r) => r.suggested_split === split);
   const pixels = new Uint8Array(rows.length * size * size);
