@@ -76,11 +76,25 @@ function join(bytes: Uint8Array, fragments: Fragment[]): Uint8Array {
   return out;
 }
 
+/** Fragments by the Basic Offset Table, which counts from the first item after the table. */
+function byOffsets(offsets: number[], fragments: Fragment[]): Fragment[][] {
+  const first = fragments[0]?.start ?? 0;
+  const ascending = offsets.every((o, i) => i === 0 || o > (offsets[i - 1] ?? 0));
+  if (!ascending) return offsets.map((o, i) => fragments.filter((f) => f.start - first >= o && (i + 1 >= offsets.length || f.start - first < (offsets[i + 1] ?? 0))));
+  // One pass: fragments and offsets are both in file order.
+  const groups = offsets.map((): Fragment[] => []);
+  let g = 0;
+  for (const f of fragments) {
+    const at = f.start - first;
+    while (g + 1 < offsets.length && at >= (offsets[g + 1] ?? Infinity)) g++;
+    if (at >= (offsets[g] ?? 0)) groups[g]?.push(f);
+  }
+  return groups;
+}
+
 /** Which fragments make up each frame: by the offset table, one each, all for one frame, or by JPEG SOI markers. */
 function frameGroups(bytes: Uint8Array, offsets: number[], fragments: Fragment[], frames: number): Fragment[][] {
-  const first = fragments[0]?.start ?? 0;
-  const startsAt = (f: Fragment): number => f.start - 8 - (first - 8);
-  if (offsets.length === frames) return offsets.map((o, i) => fragments.filter((f) => startsAt(f) >= o && (i + 1 >= offsets.length || startsAt(f) < (offsets[i + 1] ?? 0))));
+  if (offsets.length === frames) return byOffsets(offsets, fragments);
   if (fragments.length === frames) return fragments.map((f) => [f]);
   if (frames === 1) return [fragments];
   const groups: Fragment[][] = [];
@@ -92,12 +106,20 @@ function frameGroups(bytes: Uint8Array, offsets: number[], fragments: Fragment[]
   return groups;
 }
 
+/** Each file's frame grouping, worked out on its first frame: scrolling a series must not re-walk the items per frame. */
+const groupsByFile = new WeakMap<DataSet, Fragment[][]>();
+
 export function encapsulatedFrame(dataSet: DataSet, info: ImageInfo, index: number): Uint8Array {
   const element = dataSet.elements.x7fe00010;
   // An implicit-VR body (see parse.ts) marks encapsulation only by the undefined length.
   if (!element?.encapsulatedPixelData && !element?.hadUndefinedLength) throw new DicomError('invalid', 'compressed pixel data is not encapsulated');
-  const { offsets, fragments } = readItems(dataSet.byteArray, element.dataOffset);
-  const group = frameGroups(dataSet.byteArray, offsets, fragments, info.frames)[index];
+  let groups = groupsByFile.get(dataSet);
+  if (!groups) {
+    const { offsets, fragments } = readItems(dataSet.byteArray, element.dataOffset);
+    groups = frameGroups(dataSet.byteArray, offsets, fragments, info.frames);
+    groupsByFile.set(dataSet, groups);
+  }
+  const group = groups[index];
   if (!group || group.length === 0) throw new DicomError('truncated', `frame ${index + 1} of ${info.frames} has no compressed data`);
   return join(dataSet.byteArray, group);
 }
