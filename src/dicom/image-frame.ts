@@ -35,11 +35,14 @@ export function pixelStats(frames: Iterable<Float32Array>): PixelStats {
   let max = -Infinity;
   let sum = 0;
   let count = 0;
+  // One pass per frame for all three figures.
   for (const pixels of frames) {
-    const [low, high] = valueRange(pixels);
-    min = Math.min(min, low);
-    max = Math.max(max, high);
-    for (const v of pixels) sum += v;
+    for (let i = 0; i < pixels.length; i++) {
+      const v = pixels[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
     count += pixels.length;
   }
   return { min, max, mean: count ? sum / count : Number.NaN };

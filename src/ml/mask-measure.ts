@@ -29,8 +29,9 @@ export function connectedComponents(mask: ArrayLike<number>, width: number, heig
       const at = queue[head++] as number;
       const x = at % width;
       sumX += x;
-      const neighbours = [x > 0 ? at - 1 : -1, x < width - 1 ? at + 1 : -1, at - width, at + width];
-      for (const n of neighbours) {
+      // The four neighbours, without an array per pixel.
+      for (let k = 0; k < 4; k++) {
+        const n = k === 0 ? (x > 0 ? at - 1 : -1) : k === 1 ? (x < width - 1 ? at + 1 : -1) : k === 2 ? at - width : at + width;
         if (n < 0 || n >= labels.length || !mask[n] || labels[n]) continue;
         labels[n] = label;
         queue[tail++] = n;
