@@ -40,9 +40,10 @@ function listedImages(data: string, split: string): string[] | undefined {
 async function readImage(path: string): Promise<GreyImage | undefined> {
   const bytes = new Uint8Array(readFileSync(path));
   const kind = sniff(bytes);
-  if (kind === 'png') return readGreyPngImage(path);
-  if (kind !== 'dicom' && kind !== 'dicom-raw') return undefined;
+  // A damaged file is counted as unreadable, not fatal.
   try {
+    if (kind === 'png') return readGreyPngImage(path);
+    if (kind !== 'dicom' && kind !== 'dicom-raw') return undefined;
     return frameToGrey(await (await openDicom(bytes)).decodeFrame(0));
   } catch {
     return undefined;

@@ -80,8 +80,7 @@ export function predictMasks(model: tf.LayersModel, set: SegmentationSet, indice
   for (let start = 0; start < indices.length; start += 16) {
     const chunk = indices.slice(start, start + 16);
     const mask = tf.tidy(() => {
-      const [x, y] = pairBatch(set, chunk);
-      y.dispose();
+      const x = tf.tensor4d(unitRangeBatch({ size: set.size, pixels: set.images, labels: new Uint8Array(0), count: set.count }, chunk), [chunk.length, set.size, set.size, 1]);
       return tf.greaterEqual(model.predict(x) as tf.Tensor, threshold);
     });
     out.set(mask.dataSync(), start * area);
@@ -90,12 +89,14 @@ export function predictMasks(model: tf.LayersModel, set: SegmentationSet, indice
   return out;
 }
 
+/** Mirror left-right at random, image and mask together (one flip of both channels). */
 function mirrorSome(x: tf.Tensor4D, y: tf.Tensor4D, random: () => number): [tf.Tensor4D, tf.Tensor4D] {
   return tf.tidy(() => {
     const n = x.shape[0];
+    const both = tf.concat([x, y], 3);
     const pick = tf.tensor4d(Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)), [n, 1, 1, 1], 'bool');
-    const flip = (t: tf.Tensor4D): tf.Tensor4D => tf.where(tf.broadcastTo(pick, t.shape), tf.reverse(t, 2), t);
-    return [flip(x), flip(y)];
+    const flipped = tf.where(tf.broadcastTo(pick, both.shape), tf.reverse(both, 2), both);
+    return [tf.slice(flipped, [0, 0, 0, 0], [-1, -1, -1, 1]), tf.slice(flipped, [0, 0, 0, 1], [-1, -1, -1, 1])] as [tf.Tensor4D, tf.Tensor4D];
   });
 }
 
