@@ -5,7 +5,7 @@ import globals from 'globals';
 import svelteConfig from './svelte.config.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'public/', '.tmp/'] },
+  { ignores: ['dist/', 'dist-*/', 'node_modules/', 'coverage/', 'public/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   ...svelte.configs.recommended,

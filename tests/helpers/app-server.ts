@@ -15,12 +15,15 @@ export interface BuiltApp {
   open(path?: string): Promise<WatchedContext>;
 }
 
+/** HILUM_DIST serves another build folder, so two builds can be tested side by side. */
+const root = process.env.HILUM_DIST ?? 'dist';
+
 export function useBuiltApp(options: { headers: StaticServerOptions['headers']; webgpu?: boolean }): BuiltApp {
   let server: StaticServer | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    if (!existsSync('dist/index.html')) throw new Error('run `npm run build` first');
-    server = await startStaticServer({ root: 'dist', headers: options.headers });
+    if (!existsSync(`${root}/index.html`)) throw new Error('run `npm run build` first');
+    server = await startStaticServer({ root, headers: options.headers });
     browser = await launchBrowser({ webgpu: options.webgpu ?? false });
   });
   afterAll(async () => {
