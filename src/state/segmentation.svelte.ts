@@ -7,6 +7,7 @@ import { ml } from './ml.ts';
 import type { FrameRef } from './studies.svelte.ts';
 import { seriesVolume, type SeriesVolume, type SliceMask } from './series-outline.ts';
 import { ModelRuns } from './model-runs.svelte.ts';
+import { remeasureSeries, remeasureShown } from './mask-remeasure.ts';
 
 export interface ShownMask extends SegmentResult {
   /** The frame the mask belongs to; the viewer draws it only over that frame. */
@@ -18,6 +19,10 @@ export interface ShownMask extends SegmentResult {
   noSpacing: boolean;
   /** Why the file's tags put it outside the model's scope; the mask is then marked as such. */
   scopeReasons: string[];
+  /** Pixel Spacing of the frame, to measure the mask again after a hand correction. */
+  spacing?: readonly [number, number];
+  /** The mask was corrected by hand (brush or eraser); reports should say so. */
+  edited?: boolean;
 }
 
 export interface SeriesOutline {
@@ -27,6 +32,11 @@ export interface SeriesOutline {
   total: number;
   volume?: SeriesVolume;
   scopeReasons: string[];
+  /** What the volume was computed from, to compute it again after a hand correction. */
+  spacing?: readonly [number, number];
+  thicknessMm?: number;
+  /** Some slice's mask was corrected by hand. */
+  edited?: boolean;
 }
 
 /** Chest models first: an image without tags (PNG, JPEG) is most often a chest film here. */
@@ -63,7 +73,7 @@ export class SegmentationState extends ModelRuns {
       // Lung fields split into the two lungs; other structures report their whole mask.
       const lungs = measuresLungs(model) ? measureLungs(result.mask, result.width, result.height, frame.spacing) : undefined;
       const counted = lungs ? undefined : area(result.mask.reduce((n, v) => n + v, 0), frame.spacing);
-      this.result = { ...result, ...(lungs ? { lungs } : {}), ...(counted ? { area: counted } : {}), ref, noSpacing: !frame.spacing, scopeReasons: scopeReasons(model.scope, tags) };
+      this.result = { ...result, ...(lungs ? { lungs } : {}), ...(counted ? { area: counted } : {}), ref, noSpacing: !frame.spacing, spacing: frame.spacing, scopeReasons: scopeReasons(model.scope, tags) };
     });
   }
 
@@ -93,8 +103,19 @@ export class SegmentationState extends ModelRuns {
         outline = { ...outline, slices: [...slices] };
         this.series = outline;
       }
-      this.series = { ...outline, volume: seriesVolume(slices, spacing, thicknessMm) };
+      this.series = { ...outline, volume: seriesVolume(slices, spacing, thicknessMm), spacing, thicknessMm };
     });
+  }
+
+  /** A brush or eraser changed `mask` in place: measure it again, marked edited or (after undoing all) not. */
+  markEdited(mask: Uint8Array, edited: boolean): void {
+    if (this.result?.mask === mask) this.result = remeasureShown(this.result, edited);
+    if (this.series?.slices.some((s) => s.mask === mask)) this.series = remeasureSeries(this.series, mask, edited);
+  }
+
+  /** Whether `mask` is still one of the shown results (an undo of an older result's stroke is dropped). */
+  holds(mask: Uint8Array): boolean {
+    return this.result?.mask === mask || this.series?.slices.some((s) => s.mask === mask) === true;
   }
 
   clear(): void {

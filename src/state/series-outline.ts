@@ -11,6 +11,8 @@ export interface SliceMask {
   height: number;
   mask: Uint8Array;
   pixels: number;
+  /** Corrected by hand with the brush or eraser. */
+  edited?: boolean;
 }
 
 export interface SeriesVolume {
