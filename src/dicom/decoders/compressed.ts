@@ -7,11 +7,17 @@ import type { ImageInfo } from '../image-info.ts';
 import { encapsulatedFrame } from '../frame-bytes.ts';
 import { decodeWithCodec, type CodecName } from '../codecs/wasm-codecs.ts';
 import { storedValues } from './native.ts';
+import { repairSizItemTag } from './j2k-siz.ts';
 import type { FrameDecoder } from './types.ts';
+
+/** What the codec is given: for OpenJPEG (Part 1 JPEG 2000), SIZ undone from a stray DICOM item tag. */
+function codestreamFor(codec: CodecName, frame: Uint8Array, info: ImageInfo): Uint8Array {
+  return codec === 'openjpeg' ? repairSizItemTag(frame, info) : frame;
+}
 
 export function codecDecoder(codec: CodecName, convertsColour: boolean): FrameDecoder {
   return async (dataSet, info, index) => {
-    const out = await decodeWithCodec(codec, encapsulatedFrame(dataSet, info, index));
+    const out = await decodeWithCodec(codec, codestreamFor(codec, encapsulatedFrame(dataSet, info, index), info));
     if (out.width !== info.columns || out.height !== info.rows || out.componentCount !== info.samplesPerPixel) {
       throw new DicomError('invalid', `the codec produced ${out.width}x${out.height}x${out.componentCount}, the header says ${info.columns}x${info.rows}x${info.samplesPerPixel}`);
     }
