@@ -1,11 +1,11 @@
 /**
  * A JPEG 2000 codestream whose SIZ segment was overwritten by a DICOM item tag.
  *
- * An encoder or an editor that looks for the Sequence Delimitation Item (FFFE,E0DD) by its
- * bytes, rather than walking items by length, can write such a tag into a fragment. Inside the
- * entropy-coded data that is noise OpenJPEG may survive; inside SIZ it declares an impossible
- * image (FE FF DD E0 over Rsiz and the top of Xsiz reads as 3.7 billion columns) and OpenJPEG
- * refuses the whole frame. The fields at the start of SIZ (Lsiz, Rsiz, Xsiz, Ysiz) follow from
+ * A tool that writes or patches encapsulated pixel data carelessly can leave such a tag inside
+ * a fragment (pydicom's test set holds one: its JPEG2000.dcm with the Sequence Delimitation
+ * Item (FFFE,E0DD) over codestream bytes 6-9). Inside SIZ the tag declares an impossible image
+ * (FE FF DD E0 over Rsiz and the top of Xsiz reads as 3.7 billion columns) and OpenJPEG gives
+ * up on the whole frame. The fields at the start of SIZ (Lsiz, Rsiz, Xsiz, Ysiz) follow from
  * the DICOM header, so a tag lying wholly within them is undone from Rows, Columns and Samples
  * per Pixel; anywhere else in SIZ (offsets, tiles, component precision) it cannot be, and the
  * frame is refused with a message saying so.
