@@ -125,6 +125,18 @@ export interface SegmentResult extends Timing {
   mask: Uint8Array;
 }
 
+/** Where the classifier sees evidence for one label (Grad-CAM), at the image's aspect. */
+export interface HeatmapResult extends Timing {
+  modelId: string;
+  /** The map's own size (the model's input resolution); the viewer stretches it over the image. */
+  width: number;
+  height: number;
+  /** Row by row, 0..1. */
+  heat: Float32Array;
+  label: string;
+  probability: number;
+}
+
 export interface LoadResult extends Timing {
   modelId: string;
   /** False when the model came from the worker's memory rather than the network or cache. */
@@ -159,6 +171,8 @@ export interface HilumWorkerApi {
   classify(modelId: string, image: GreyImage): Promise<Outcome<ClassifyResult>>;
   /** The mask buffer comes back transferred. */
   segment(modelId: string, image: GreyImage): Promise<Outcome<SegmentResult>>;
+  /** Grad-CAM for the model's positive label; the heat buffer comes back transferred. */
+  heatmap(modelId: string, image: GreyImage): Promise<Outcome<HeatmapResult>>;
   tensorCount(): Promise<number>;
   injectFault(fault: Fault): Promise<Outcome<string>>;
 }

@@ -4,7 +4,7 @@
  * every pending call is rejected with a typed error when it dies.
  */
 import * as Comlink from 'comlink';
-import type { BackendInfo, ClassifyResult, ErrorCode, Fault, GreyImage, HilumWorkerApi, InitOptions, LoadResult, ModelEntry, Outcome, SegmentResult } from './api.ts';
+import type { BackendInfo, ClassifyResult, ErrorCode, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, ModelEntry, Outcome, SegmentResult } from './api.ts';
 
 export class HilumError extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -109,6 +109,11 @@ export class MlClient {
   /** The pixel buffer is transferred, so the caller must not use `image.pixels` afterwards. */
   segment(modelId: string, image: GreyImage, signal?: AbortSignal): Promise<SegmentResult> {
     return this.call((r) => r.segment(modelId, Comlink.transfer(image, [image.pixels.buffer])), signal);
+  }
+
+  /** The pixel buffer is transferred, so the caller must not use `image.pixels` afterwards. */
+  heatmap(modelId: string, image: GreyImage, signal?: AbortSignal): Promise<HeatmapResult> {
+    return this.call((r) => r.heatmap(modelId, Comlink.transfer(image, [image.pixels.buffer])), signal);
   }
 
   tensorCount(): Promise<number> {

@@ -5,9 +5,10 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HilumWorkerApi, InitOptions, LoadResult, SegmentResult, Timing } from '../api.ts';
+import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, SegmentResult, Timing } from '../api.ts';
 import { chooseBackend, currentGpuDevice } from './backends.ts';
 import { classify } from './classify.ts';
+import { gradCam } from './gradcam.ts';
 import { segment } from './segment.ts';
 import { WorkerError, outcome } from './errors.ts';
 import { disposeModels, getManifest, getModel, setModelsBaseUrl } from './registry.ts';
@@ -86,6 +87,13 @@ const api: HilumWorkerApi = {
       return { modelId, ...value, ...timing };
     });
     return result.ok ? Comlink.transfer(result, [result.value.mask.buffer]) : result;
+  },
+  heatmap: async (modelId: string, image: GreyImage) => {
+    const result = await outcome(async (): Promise<HeatmapResult> => {
+      const { value, ...timing } = await withFallback(() => gradCam(modelId, image));
+      return { modelId, ...value, ...timing };
+    });
+    return result.ok ? Comlink.transfer(result, [result.value.heat.buffer]) : result;
   },
   tensorCount: () => Promise.resolve(tf.memory().numTensors),
   injectFault: (fault: Fault) => outcome(async () => {
