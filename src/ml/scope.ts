@@ -18,6 +18,8 @@ export interface ImageTags {
   bodyPart?: string;
   viewPosition?: string;
   seriesDescription?: string;
+  /** The frame carries colour (RGB, YBR or palette): Hilum's models read one grey channel. */
+  colour?: boolean;
 }
 
 const VIEW_NAMES: Record<string, string> = { LL: 'left lateral', RL: 'right lateral', LAT: 'lateral', PA: 'PA', AP: 'AP' };
@@ -28,6 +30,7 @@ const list = (values: string[]): string => (values.length > 1 ? `${values.slice(
 export function scopeReasons(scope: ModelScope | undefined, tags: ImageTags): string[] {
   if (!scope) return [];
   const reasons: string[] = [];
+  if (tags.colour) reasons.push('The image is in colour; this model reads greyscale images, and the colour would be lost.');
   const norm = (v: string | undefined): string | undefined => v?.trim().toUpperCase() || undefined;
   const modality = norm(tags.modality);
   if (modality && scope.modalities && !scope.modalities.includes(modality)) {

@@ -38,7 +38,7 @@ export class StudiesState {
   /** The shown file's tags that say what kind of image it is (see ml/scope.ts). */
   imageTags = $derived.by((): ImageTags => {
     const value = (tag: string): string | undefined => this.tags.find((t) => t.tag === tag)?.value;
-    return { modality: value('x00080060'), bodyPart: value('x00180015'), viewPosition: value('x00185101'), seriesDescription: value('x0008103e') };
+    return { modality: value('x00080060'), bodyPart: value('x00180015'), viewPosition: value('x00185101'), seriesDescription: value('x0008103e'), colour: this.frame?.samples === 3 };
   });
 
   private worker() {

@@ -24,6 +24,11 @@ describe('model scope from tags', () => {
     expect(scopeReasons(FLAIR, { modality: 'MR' })).toEqual(['The series does not say it is FLAIR.']);
   });
 
+  it('says a colour frame is not for a greyscale model, whatever its tags', () => {
+    expect(scopeReasons(CHEST, { modality: 'CR', colour: true })).toEqual(['The image is in colour; this model reads greyscale images, and the colour would be lost.']);
+    expect(scopeReasons(CHEST, { modality: 'CR', colour: false })).toEqual([]);
+  });
+
   it('validates a manifest scope', () => {
     expect(parseScope({ modalities: ['cr'] }, 'm')).toEqual({ modalities: ['CR'] });
     expect(() => parseScope({ modalities: 'CR' }, 'm')).toThrow(/bad scope.modalities/);
