@@ -9,6 +9,7 @@ import { startStaticServer } from './static-server.ts';
 import { argValue, dataRoot } from './args.ts';
 import { benchDicom } from './bench-dicom.ts';
 import { benchTraining } from './bench-training.ts';
+import { benchReading } from './bench-reading.ts';
 
 interface Setup {
   label: string;
@@ -63,5 +64,6 @@ for (const { setup, row, isolated } of results) {
   console.log(`| ${setup.label} | ${ranOn} | ${isolated ? 'yes' : 'no'} | ${row?.multithread === undefined ? '-' : row.multithread ? 'yes' : 'no'} | ${row?.threads ?? '-'} | ${row?.adapter ?? '-'} | ${cell(row?.loadMs, 1)} | ${cell(row?.medianMs, 2)} | ${ratio} |`);
 }
 
+await benchReading(dataRoot(), Number(argValue('--reading-runs') ?? 10));
 await benchDicom(Number(argValue('--dicom-runs') ?? 15), dataRoot());
 await benchTraining();

@@ -1,0 +1,86 @@
+/**
+ * Reading a study, timed in headless Chromium: the worker's jobs per backend (the lab's
+ * reading drill), and, through the app itself, the time from dropping a chest CR to the
+ * classification shown, with the models already cached by an earlier visit.
+ */
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { ReadingResult } from '../lab/reading.ts';
+import { launchBrowser, watchedContext } from './chromium.ts';
+import { startStaticServer } from './static-server.ts';
+
+const CHEST_CR = 'dicom/chest_radiograph/CR-MONO1-10-chest.dcm';
+
+interface Setup {
+  label: string;
+  query: string;
+}
+
+const SETUPS: Setup[] = [
+  { label: 'WASM SIMD, 1 thread', query: 'backend=wasm&threads=1' },
+  { label: 'WASM SIMD, 2 threads', query: 'backend=wasm&threads=2' },
+  { label: 'WebGPU (explicit; software adapter here)', query: 'backend=webgpu' },
+];
+
+async function readingJobs(browser: Browser, origin: string, setup: Setup, runs: number): Promise<ReadingResult> {
+  const w = await watchedContext(browser, origin, 'block');
+  try {
+    await w.page.goto(`${origin}/lab.html?drill=reading&${setup.query}&runs=${runs}`);
+    await w.page.waitForFunction(() => 'hilumReading' in window, undefined, { timeout: 900_000 });
+    return await w.page.evaluate(() => (window as unknown as { hilumReading: ReadingResult }).hilumReading);
+  } finally {
+    await w.context.close();
+  }
+}
+
+/** Drop to verdict, the page reloaded each time (a fresh worker) after one visit cached the models. */
+async function dropToVerdict(browser: Browser, origin: string, file: string, runs: number): Promise<number[]> {
+  const w = await watchedContext(browser, origin);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i <= runs; i++) {
+      await w.page.goto(`${origin}/`);
+      await w.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 }).catch(() => undefined);
+      const start = Date.now();
+      await w.page.getByTestId('files-input').setInputFiles(file);
+      await w.page.getByTestId('slice').waitFor({ timeout: 60_000 });
+      await w.page.getByTestId('analyse').click();
+      await w.page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+      // The first visit fetched and cached the models; it is not a "models cached" time.
+      if (i > 0) times.push(Date.now() - start);
+    }
+    if (w.external.length > 0) throw new Error(`requests left the origin: ${w.external.join(', ')}`);
+  } finally {
+    await w.context.close();
+  }
+  return times;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+const cell = (value: number | undefined, digits = 1): string => (value === undefined ? '-' : value.toFixed(digits));
+
+export async function benchReading(dataRoot: string, runs: number): Promise<void> {
+  const server = await startStaticServer({ root: process.env.HILUM_DIST ?? 'dist', headers: 'isolated' });
+  const browser = await launchBrowser({ webgpu: true });
+  try {
+    console.log(`\nReading jobs in the ML worker, headless Chromium, median of ${runs} runs after one warm-up (512 px chest image, 256 px brain slices)\n`);
+    console.log('| setup | ran on | threads | classify ms | Grad-CAM ms | lung outline ms | 20-slice brain series ms | tensors after every job |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const setup of SETUPS) {
+      const r = await readingJobs(browser, server.origin, setup, runs);
+      const leaks = r.counts.every((c) => c === r.baseline) ? `${r.baseline ?? '-'} (all ${r.jobs})` : `varies: ${Math.min(...r.counts)}-${Math.max(...r.counts)}`;
+      const ranOn = r.error ? `failed: ${r.error}` : (r.backend ?? '-');
+      console.log(`| ${setup.label} | ${ranOn} | ${r.threads ?? '-'} | ${cell(r.classifyMs)} | ${cell(r.heatmapMs)} | ${cell(r.lungsMs)} | ${cell(r.brainSeriesMs, 0)} | ${leaks} |`);
+    }
+    const drops = await dropToVerdict(browser, server.origin, join(dataRoot, CHEST_CR), Math.max(3, Math.min(runs, 7)));
+    console.log(`\nDrop of a chest CR DICOM (${CHEST_CR}) to the classification shown, models cached, page reloaded each time, automatic backend: median ${median(drops).toFixed(0)} ms over ${drops.length} drops (${drops.join(', ')} ms)`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
