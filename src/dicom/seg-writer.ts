@@ -21,8 +21,8 @@ export interface SegFrame {
 export interface SegOptions {
   frames: readonly SegFrame[];
   segment: SegmentCodes;
-  /** Written as Segment Algorithm Name: the model id and version. */
-  algorithm: { name: string; version: string };
+  /** Segment Algorithm Name is the model id and version; SEMIAUTOMATIC once a person has edited the mask. */
+  algorithm: { name: string; version: string; type?: 'AUTOMATIC' | 'SEMIAUTOMATIC' };
   seriesDescription: string;
   contentLabel: string;
   contentDescription?: string;
@@ -74,7 +74,7 @@ function segmentItem(options: SegOptions): DataElement[] {
     sq(0x00620003, [codeItem(segment.category)]),
     us(0x00620004, 1),
     text(0x00620005, 'LO', lo(segment.label)),
-    text(0x00620008, 'CS', 'AUTOMATIC'),
+    text(0x00620008, 'CS', algorithm.type ?? 'AUTOMATIC'),
     text(0x00620009, 'LO', lo(`${algorithm.name} ${algorithm.version}`)),
     sq(0x0062000f, [codeItem(segment.type)]),
   ];

@@ -4,6 +4,7 @@
  */
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { SeriesInfo } from '../dicom/series.ts';
+import type { SegSourceImage } from '../dicom/seg-source.ts';
 
 export interface InputFile {
   /** Unique within a session: the path inside a dropped folder, or name plus counter. */
@@ -61,6 +62,8 @@ export interface ImagingWorkerApi {
   frame(key: string, index: number): Promise<ImageFrame>;
   /** The first frame, windowed and shrunk to fit `size` pixels, for the series list. */
   thumbnail(key: string, size: number): Promise<Thumbnail>;
+  /** What a DICOM SEG of this file needs (UIDs, geometry, patient and study); undefined for PNG/JPEG. */
+  segSource(key: string): Promise<SegSourceImage | undefined>;
   /** Parse again a file that was evicted from the worker's memory. */
   reopen(file: InputFile): Promise<void>;
   configure(config: MemoryConfig): Promise<void>;

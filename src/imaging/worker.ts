@@ -14,6 +14,7 @@ import { decodeRasterFile } from '../render/raster.ts';
 import { NOT_OPEN, type ImagingWorkerApi, type InputFile, type MemoryConfig, type MemoryStats, type OpenSummary, type OpenedFile, type Thumbnail } from './api.ts';
 import { defaultWindow, lutFor, renderRgba } from '../render/window.ts';
 import { readTags } from './tags.ts';
+import { readSegSource, type SegSourceImage } from '../dicom/seg-source.ts';
 
 useBrowserCodecs();
 
@@ -133,6 +134,11 @@ const api: ImagingWorkerApi = {
     const frame = item.raster ?? (await item.image.decodeFrame(0));
     const thumb = shrink(frame, size);
     return Comlink.transfer(thumb, [thumb.rgba.buffer]);
+  },
+  async segSource(key: string): Promise<SegSourceImage | undefined> {
+    const item = recall(key);
+    if (!item) throw new Error(NOT_OPEN);
+    return item.image ? readSegSource(item.image.dataSet, item.image.info) : undefined;
   },
   async reopen(file: InputFile): Promise<void> {
     const bytes = new Uint8Array(file.bytes);

@@ -5,6 +5,7 @@ import { NOT_OPEN, type InputFile, type MemoryStats, type OpenedFile, type Thumb
 import { imaging } from '../imaging/client.ts';
 import type { PickedFile } from './dropped-files.ts';
 import type { ImageTags } from '../ml/scope.ts';
+import type { SegSourceImage } from '../dicom/seg-source.ts';
 import { toasts } from './toasts.svelte.ts';
 
 /** Files go to the worker in batches: memory stays bounded and progress can be shown. */
@@ -98,6 +99,11 @@ export class StudiesState {
   tagNumber(key: string, tag: string): number | undefined {
     const value = Number.parseFloat(this.files.find((f) => f.key === key)?.tags?.find((t) => t.tag === tag)?.value ?? '');
     return Number.isFinite(value) && value > 0 ? value : undefined;
+  }
+
+  /** What a DICOM SEG of a loaded file needs, read by the worker; undefined for a PNG or JPEG. */
+  segSource(key: string): Promise<SegSourceImage | undefined> {
+    return this.withFile(key, () => this.worker().segSource(key));
   }
 
   async thumbnail(series: SeriesInfo, size: number): Promise<Thumbnail | undefined> {
