@@ -2,7 +2,8 @@
  * The draft report as a clinician would use it: a real chest CR analysed and outlined, the
  * draft written from those results (the shown verdict and probability, the model id and
  * version from the manifest, the lung areas, the DRAFT label), edits kept until the user
- * agrees to rewrite, copied to the clipboard, and printed alone on exactly one PDF page.
+ * agrees to rewrite, copied to the clipboard, and printed alone on exactly one PDF page; and
+ * no finding for an out-of-scope MR until the user overrides the scope, which the draft then says.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { analyseFile } from '../helpers/app.ts';
-import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
+import { DATA_ROOT, dataPath, skipWithoutData } from '../helpers/data.ts';
 
 const DRAFT = 'DRAFT — preliminary, computer-generated; to be reviewed by a clinician';
 
@@ -80,4 +81,22 @@ describe.skipIf(chromiumMissing || skipWithoutData)('draft report', () => {
     expect(w.external).toEqual([]);
     await w.context.close();
   }, 240_000);
+
+  it('states no finding for an out-of-scope MR until the user shows the result anyway, and then says so', async () => {
+    const w = await app.open();
+    const { page } = w;
+    await analyseFile(page, dataPath('dicom/mr_series_bbmri_6slice/bbmri-53323131.dcm'));
+    await page.getByTestId('out-of-scope').waitFor({ timeout: 60_000 });
+    await page.getByTestId('report-write').click();
+    const draft = page.getByTestId('report-text');
+    await expect.poll(() => draft.inputValue(), { timeout: 10_000 }).toMatch(/FINDINGS\nNo finding is stated: the image is outside the scope of the pneumonia classifier/);
+    expect(await draft.inputValue()).not.toMatch(/suggested/);
+    expect(await draft.inputValue()).toMatch(/out of scope by its DICOM tags: The file's modality is MR/);
+
+    await page.getByRole('button', { name: /Show the result anyway/ }).click();
+    await page.getByTestId('report-rewrite').click();
+    await expect.poll(() => draft.inputValue()).toMatch(/the user chose to see the result anyway\. It must not be relied on: The pneumonia classifier \(pneumonia-cxr v[\d.]+\) gives a probability of pneumonia of [\d.]+%/);
+    expect(await draft.inputValue()).toContain('The user overrode this to see the result.');
+    await w.context.close();
+  }, 120_000);
 });
