@@ -6,7 +6,7 @@
 /** Hilum's Implementation Class UID (File Meta 0002,0012): one fixed 2.25 UID for the app. */
 export const HILUM_IMPLEMENTATION_UID = '2.25.277340219842911936640201887538834718435';
 
-export function newUID(random: (bytes: Uint8Array) => void = (b) => crypto.getRandomValues(b)): string {
+export function newUID(random: (bytes: Uint8Array<ArrayBuffer>) => void = (b) => crypto.getRandomValues(b)): string {
   const bytes = new Uint8Array(16);
   random(bytes);
   // Version 4 and the RFC 4122 variant, so the number is a well-formed UUID.

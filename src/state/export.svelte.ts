@@ -108,9 +108,11 @@ export class ExportState {
   png(): Promise<void> {
     return this.run(async () => {
       const shown = studies.frames[studies.position];
-      const mask = segmentation.maskFor(shown) ?? segmentation.result;
-      const ref = mask && 'ref' in mask ? mask.ref : shown;
-      if (!mask || !ref) throw new Error('Outline an image first.');
+      const over = segmentation.maskFor(shown);
+      const result = segmentation.result;
+      const target = over && shown ? { mask: over, ref: shown } : result ? { mask: result, ref: result.ref } : undefined;
+      if (!target) throw new Error('Outline an image first.');
+      const { mask, ref } = target;
       const bytes = await maskPng(mask.mask, mask.width, mask.height);
       download([bytes as Uint8Array<ArrayBuffer>], 'image/png', `${baseName(ref.key)}-frame${ref.frame + 1}-mask.png`);
       return `Saved the ${mask.width}x${mask.height} mask of frame ${ref.frame + 1} as PNG.`;
