@@ -93,7 +93,7 @@ export class ExportState {
       });
       const seg = writeSegmentation({
         frames, segment: codes, algorithm: { name: model.id, version: model.version, type: outline.edited ? 'SEMIAUTOMATIC' : 'AUTOMATIC' },
-        seriesDescription: `${codes.label} outline (Hilum)`, contentLabel: model.id, contentDescription: `${model.name}; education and research only, not for diagnosis`,
+        seriesDescription: `${codes.label} outline (Hilum)`, contentLabel: model.id, contentDescription: `Outlined by ${model.id} ${model.version}; research only, not for diagnosis`,
         creatorName: `Hilum^${model.id}`, softwareVersions: `Hilum ${hilumVersion}`,
       });
       const first = outline.frames[0]?.ref;
