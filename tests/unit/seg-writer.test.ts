@@ -129,7 +129,7 @@ describe.skipIf(skipWithoutData)('DICOM SEG writer on real sources', () => {
     expect(numbers).toEqual([3, 6]);
   });
 
-  it.skipIf(!existsSync('/usr/bin/dciodvfy'))('passes dciodvfy, the dicom3tools IOD checker, when it is installed', () => {
+  it.skipIf(!existsSync('/usr/bin/dciodvfy') && process.env.CI !== 'true')('passes dciodvfy, the dicom3tools IOD checker, when it is installed', () => {
     const dir = dataPath('dicom', 'mr_series_bbmri_6slice');
     const frames = readdirSync(dir).sort().map((f) => ({ source: source(join(dir, f)).source, frame: 0, mask: disc(256, 256, 30) }));
     const file = join(mkdtempSync(join(tmpdir(), 'hilum-seg-')), 'seg.dcm');
