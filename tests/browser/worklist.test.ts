@@ -56,8 +56,8 @@ async function waitForRun(page: Page, total: number): Promise<void> {
 }
 
 /** Long tasks on the main thread, from page load on. */
-function watchLongTasks(page: Page): Promise<void> {
-  return page.addInitScript(() => {
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
     const store = window as unknown as { longTasks: { start: number; duration: number }[] };
     store.longTasks = [];
     new PerformanceObserver((list) => {
@@ -83,12 +83,14 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
     await w.page.getByTestId('folder-input').setInputFiles(folder);
     await w.page.getByTestId('worklist').waitFor({ timeout: 60_000 });
     const started = await w.page.evaluate(() => performance.now());
+    const eta = await w.page.getByTestId('worklist-eta').textContent();
     await waitForRun(w.page, 6);
     const ended = await w.page.evaluate(() => performance.now());
 
     const rows = await readRows(w.page);
     expect(rows).toHaveLength(6);
     expect(rows.filter((r) => r.status === 'failed')).toEqual([]);
+    expect(eta).toMatch(/^(about \d+ (s|min) left|estimating time left…|finishing)$/);
     // Urgency: abnormal first, results by probability, out of scope after every result.
     const ranks = rows.map((r) => (r.status === 'done' ? (r.abnormal ? 0 : 1) : r.status === 'out-of-scope' ? 4 : 5));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
@@ -150,6 +152,33 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
 
     await w.page.getByTestId('worklist-run').click();
     await expect.poll(async () => (await readRows(w.page)).map((r) => r.status).filter((s) => s !== 'done' && s !== 'out-of-scope'), { timeout: 120_000 }).toEqual([]);
+    await w.context.close();
+  }, 240_000);
+
+  it('pauses after the running study, resumes, and cancels back to the queue', async () => {
+    const w = await app.open();
+    await w.page.getByTestId('folder-input').setInputFiles(folder);
+    const running = w.page.locator('[data-testid=worklist-row][data-status=running]');
+    await running.waitFor({ timeout: 60_000 });
+    await w.page.getByTestId('worklist-pause').click();
+    await w.page.getByTestId('worklist-eta').filter({ hasText: 'paused' }).waitFor();
+    // The study that was running finishes; no other starts while paused.
+    await running.waitFor({ state: 'detached', timeout: 120_000 });
+    const settled = await w.page.getByTestId('worklist-count').textContent();
+    await w.page.waitForTimeout(2000);
+    expect(await running.count()).toBe(0);
+    expect(await w.page.getByTestId('worklist-count').textContent()).toBe(settled);
+
+    await w.page.getByTestId('worklist-resume').click();
+    await running.waitFor({ timeout: 30_000 });
+    await w.page.getByTestId('worklist-cancel').click();
+    // Cancelled: the study goes back to the queue, and the run can be started again.
+    await w.page.getByTestId('worklist-run').waitFor({ timeout: 30_000 });
+    expect(await running.count()).toBe(0);
+    expect(await w.page.locator('[data-testid=worklist-row][data-status=queued]').count()).toBeGreaterThanOrEqual(1);
+    await w.page.getByTestId('worklist-run').click();
+    await waitForRun(w.page, 6);
+    expect(await w.page.locator('[data-testid=worklist-row][data-status=failed]').count()).toBe(0);
     await w.context.close();
   }, 240_000);
 });
