@@ -1,7 +1,8 @@
 /**
- * A small worker that turns a decoded frame into the grey image the models take (MONOCHROME1
- * flipped, colour to luma). On a 2,000 x 2,000 film that is a few passes over four million
- * pixels, hundreds of milliseconds the page's main thread must not spend while a worklist runs.
+ * A small worker for the pixel arithmetic of a worklist: a decoded frame turned into the grey
+ * image the models take (MONOCHROME1 flipped, colour to luma), and the pixels of a mask counted.
+ * On a 2,000 x 2,000 film each is a pass or more over four million pixels, tens to hundreds of
+ * milliseconds the page's main thread must not spend while a worklist runs.
  */
 import * as Comlink from 'comlink';
 import type { ImageFrame } from '../dicom/image-frame.ts';
@@ -9,14 +10,22 @@ import type { GreyImage } from '../ml/api.ts';
 import { frameToGrey } from './to-grey.ts';
 
 export interface GreyWorkerApi {
-  /** The frame's buffer arrives transferred; the grey image goes back transferred. */
-  toGrey(frame: ImageFrame): GreyImage;
+  /** `copies` separate grey images of one frame, each to be transferred to a model call; all go back transferred. */
+  toGrey(frame: ImageFrame, copies: number): GreyImage[];
+  /** Non-zero pixels of a mask (transferred here, not sent back). */
+  countMask(mask: Uint8Array): number;
 }
 
 const api: GreyWorkerApi = {
-  toGrey(frame) {
+  toGrey(frame, copies) {
     const grey = frameToGrey(frame);
-    return Comlink.transfer(grey, [grey.pixels.buffer]);
+    const all = [grey, ...Array.from({ length: Math.max(0, copies - 1) }, () => ({ ...grey, pixels: grey.pixels.slice() }))];
+    return Comlink.transfer(all, all.map((g) => g.pixels.buffer));
+  },
+  countMask(mask) {
+    let n = 0;
+    for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
+    return n;
   },
 };
 

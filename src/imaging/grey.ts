@@ -1,4 +1,4 @@
-/** Page side of the grey-conversion worker: started on first use, replaced if it dies. */
+/** Page side of the pixel-arithmetic worker: started on first use, replaced if it dies. */
 import * as Comlink from 'comlink';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { GreyImage } from '../ml/api.ts';
@@ -26,8 +26,17 @@ function start(): Running {
   return { remote: Comlink.wrap<GreyWorkerApi>(worker), died };
 }
 
-/** frameToGrey off the main thread. The frame's pixels are transferred: the caller must not use them afterwards. */
-export function toGreyOffThread(frame: ImageFrame): Promise<GreyImage> {
+function call<T>(work: (remote: Comlink.Remote<GreyWorkerApi>) => Promise<T>): Promise<T> {
   running ??= start();
-  return Promise.race([running.remote.toGrey(Comlink.transfer(frame, [frame.pixels.buffer])), running.died]);
+  return Promise.race([work(running.remote), running.died]);
+}
+
+/** frameToGrey off the main thread, as `copies` separate images. The frame's pixels are transferred: the caller must not use them afterwards. */
+export function toGreyOffThread(frame: ImageFrame, copies = 1): Promise<GreyImage[]> {
+  return call((r) => r.toGrey(Comlink.transfer(frame, [frame.pixels.buffer]), copies));
+}
+
+/** Non-zero pixels of a mask, counted off the main thread; the mask is transferred. */
+export function countMaskOffThread(mask: Uint8Array): Promise<number> {
+  return call((r) => r.countMask(Comlink.transfer(mask, [mask.buffer])));
 }

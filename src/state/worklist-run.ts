@@ -2,7 +2,7 @@
  * One worklist study through the ML worker: decode the planned frames in the imaging worker,
  * classify the chest film (its gate may call it out of scope), outline its lungs, or outline a
  * series slice by slice for a volume. The pixels are touched only in workers (imaging, grey
- * conversion, ML): the page passes transferred buffers and counts mask pixels, nothing more.
+ * conversion and mask counting, ML): the page only passes transferred buffers between them.
  */
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { GreyImage, ModelEntry } from '../ml/api.ts';
@@ -24,36 +24,32 @@ export interface RunDeps {
   models: readonly ModelEntry[];
   ml: Pick<MlClient, 'classify' | 'segment'>;
   decode(ref: FrameRef): Promise<ImageFrame>;
-  /** frameToGrey, off the main thread; takes the frame's buffer. */
-  toGrey(frame: ImageFrame): Promise<GreyImage>;
+  /** frameToGrey off the main thread, as `copies` separate images; takes the frame's buffer. */
+  toGrey(frame: ImageFrame, copies: number): Promise<GreyImage[]>;
+  /** Mask pixels counted off the main thread; takes the mask's buffer. */
+  countMask(mask: Uint8Array): Promise<number>;
   /** Slice Thickness of a file in mm, for a volume. */
   thickness(key: string): number | undefined;
 }
-
-const countOnes = (mask: Uint8Array): number => {
-  let n = 0;
-  for (let i = 0; i < mask.length; i++) n += mask[i] ?? 0;
-  return n;
-};
 
 async function runChest(chest: NonNullable<StudyPlan['chest']>, deps: RunDeps, signal: AbortSignal): Promise<StudyOutcome> {
   const model = deps.models.find((m) => m.id === chest.classifier);
   if (!model) throw new Error(`model ${chest.classifier} is not bundled`);
   const frame = await deps.decode(chest.ref);
   const spacing = frame.spacing;
-  const grey = await deps.toGrey(frame);
-  // A copy goes to the classifier (its buffer is transferred); the original serves the lung outline.
-  const copy: GreyImage = { ...grey, pixels: grey.pixels.slice() };
-  const result = await deps.ml.classify(model.id, copy, signal);
+  // Two images: each model call takes its input's buffer by transfer.
+  const [forClassifier, forLungs] = await deps.toGrey(frame, chest.lungs ? 2 : 1);
+  if (!forClassifier) throw new Error('no grey image came back');
+  const result = await deps.ml.classify(model.id, forClassifier, signal);
   if (result.applicability?.applies === false) {
     return { status: 'out-of-scope', reasons: [`${model.name}: this image does not look like the frontal chest X-rays the model was trained on, so it was not judged.`] };
   }
   const probability = result.scores[model.positiveIndex]?.probability ?? 0;
   const operatingPoint = model.operatingPoint ?? 0.5;
   const finding: Finding = { label: model.labels[model.positiveIndex] ?? 'finding', probability, operatingPoint, abnormal: probability >= operatingPoint };
-  if (!chest.lungs) return { status: 'done', reasons: [], finding };
-  const mask = await deps.ml.segment(chest.lungs, grey, signal);
-  return { status: 'done', reasons: [], finding, measurement: { kind: 'lungs', modelId: chest.lungs, total: area(countOnes(mask.mask), spacing) } };
+  if (!chest.lungs || !forLungs) return { status: 'done', reasons: [], finding };
+  const mask = await deps.ml.segment(chest.lungs, forLungs, signal);
+  return { status: 'done', reasons: [], finding, measurement: { kind: 'lungs', modelId: chest.lungs, total: area(await deps.countMask(mask.mask), spacing) } };
 }
 
 async function runVolume(volume: NonNullable<StudyPlan['volume']>, deps: RunDeps, signal: AbortSignal): Promise<Measurement> {
@@ -62,9 +58,11 @@ async function runVolume(volume: NonNullable<StudyPlan['volume']>, deps: RunDeps
   for (const ref of volume.refs) {
     const frame = await deps.decode(ref);
     spacing ??= frame.spacing;
-    const result = await deps.ml.segment(volume.modelId, await deps.toGrey(frame), signal);
+    const [grey] = await deps.toGrey(frame, 1);
+    if (!grey) throw new Error('no grey image came back');
+    const result = await deps.ml.segment(volume.modelId, grey, signal);
     // Only the count is kept: a study of hundreds of slices must not hold every mask.
-    slices.push({ ref, width: result.width, height: result.height, mask: new Uint8Array(0), pixels: countOnes(result.mask) });
+    slices.push({ ref, width: result.width, height: result.height, mask: new Uint8Array(0), pixels: await deps.countMask(result.mask) });
   }
   return { kind: 'volume', modelId: volume.modelId, slices: slices.length, volume: seriesVolume(slices, spacing, deps.thickness(volume.firstKey)) };
 }
