@@ -12,7 +12,8 @@ import { seededRandom } from '../ml/random.ts';
 import { augmentPair, type AugmentOptions } from './augment.ts';
 import { unitRangeBatch } from './kermany.ts';
 import { saveLayersModel } from './model-files.ts';
-import { buildUnet, segmentationLoss, type UnetSpec } from './unet.ts';
+import { segmentationLoss } from '../ml/worker/segmentation-loss.ts';
+import { buildUnet, type UnetSpec } from './unet.ts';
 import type { SegmentationSet } from './segmentation-data.ts';
 
 export interface SegmentationTask {

@@ -5,6 +5,7 @@
  */
 
 import type { ModelScope } from './scope.ts';
+import type { SegFineTuneApi } from './api-segfinetune.ts';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
@@ -163,7 +164,8 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: HilumError
 /** Faults the worker can inflict on itself, so tests can prove recovery on real failures. */
 export type Fault = 'lose-webgpu-device' | 'crash-worker';
 
-export interface HilumWorkerApi {
+/** Fine-tuning a segmenter's decoder on corrected masks: see api-segfinetune.ts. */
+export interface HilumWorkerApi extends SegFineTuneApi {
   init(options: InitOptions): Promise<Outcome<BackendInfo>>;
   backendInfo(): Promise<Outcome<BackendInfo>>;
   listModels(): Promise<Outcome<ModelEntry[]>>;

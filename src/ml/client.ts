@@ -4,6 +4,7 @@
  * every pending call is rejected with a typed error when it dies.
  */
 import * as Comlink from 'comlink';
+import type { SegFineTuneOptions, SegFineTuneProgress, SegFineTuneResult } from './api-segfinetune.ts';
 import type { BackendInfo, ClassifyResult, ErrorCode, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, ModelEntry, Outcome, SegmentResult } from './api.ts';
 
 export class HilumError extends Error {
@@ -114,6 +115,24 @@ export class MlClient {
   /** The pixel buffer is transferred, so the caller must not use `image.pixels` afterwards. */
   heatmap(modelId: string, image: GreyImage, signal?: AbortSignal): Promise<HeatmapResult> {
     return this.call((r) => r.heatmap(modelId, Comlink.transfer(image, [image.pixels.buffer])), signal);
+  }
+
+  /**
+   * Fine-tune a segmenter's decoder on corrected masks. Image and mask buffers are transferred
+   * (pass copies). Stop it with cancelSegmenterFineTune, not an abort: an abort kills the
+   * worker, and with it every draft it holds.
+   */
+  fineTuneSegmenter(options: SegFineTuneOptions, onProgress: (progress: SegFineTuneProgress) => void): Promise<SegFineTuneResult> {
+    const buffers = new Set(options.items.flatMap((i) => [i.image.pixels.buffer, i.mask.buffer]));
+    return this.call((r) => r.fineTuneSegmenter(Comlink.transfer(options, [...buffers]), Comlink.proxy(onProgress)));
+  }
+
+  cancelSegmenterFineTune(): Promise<void> {
+    return this.call(async (r) => ({ ok: true, value: await r.cancelSegmenterFineTune() }));
+  }
+
+  discardSegmenterDraft(draftId: string): Promise<boolean> {
+    return this.call((r) => r.discardSegmenterDraft(draftId));
   }
 
   tensorCount(): Promise<number> {

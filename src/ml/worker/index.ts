@@ -6,10 +6,13 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, SegmentResult, Timing } from '../api.ts';
+import type { SegFineTuneOptions, SegFineTuneProgress, SegFineTuneResult } from '../api-segfinetune.ts';
 import { chooseBackend, currentGpuDevice } from './backends.ts';
 import { classify } from './classify.ts';
 import { gradCam } from './gradcam.ts';
 import { segment } from './segment.ts';
+import { cancelSegmenterFineTune, fineTuneSegmenter } from './seg-finetune.ts';
+import { discardDraft } from './seg-drafts.ts';
 import { WorkerError, outcome } from './errors.ts';
 import { disposeModels, getManifest, getModel, setModelsBaseUrl } from './registry.ts';
 
@@ -95,6 +98,12 @@ const api: HilumWorkerApi = {
     });
     return result.ok ? Comlink.transfer(result, [result.value.heat.buffer]) : result;
   },
+  fineTuneSegmenter: (o: SegFineTuneOptions, onProgress: (p: SegFineTuneProgress) => void) => outcome(async (): Promise<SegFineTuneResult> => {
+    const { value, ...timing } = await withFallback(() => fineTuneSegmenter(o, onProgress));
+    return { ...value, ...timing };
+  }),
+  cancelSegmenterFineTune: () => Promise.resolve(cancelSegmenterFineTune()),
+  discardSegmenterDraft: (id: string) => outcome(() => Promise.resolve(discardDraft(id))),
   tensorCount: () => Promise.resolve(tf.memory().numTensors),
   injectFault: (fault: Fault) => outcome(async () => {
     if (fault === 'crash-worker') {

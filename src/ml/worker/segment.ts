@@ -4,6 +4,7 @@ import type { GreyImage, ModelEntry, ModelInput } from '../api.ts';
 import { keepLargest, measuresLungs } from '../mask-measure.ts';
 import { placement, toModelInput, validateGreyImage } from './preprocess.ts';
 import { getModel } from './registry.ts';
+import { getDraft } from './seg-drafts.ts';
 import { WorkerError } from './errors.ts';
 
 /**
@@ -37,8 +38,8 @@ export async function predictMask(model: tf.LayersModel, entry: ModelEntry, imag
 /** The mask of one grey image at its own size (see predictMask). */
 export async function segment(modelId: string, image: GreyImage): Promise<{ width: number; height: number; mask: Uint8Array }> {
   validateGreyImage(image);
-  const { loaded } = await getModel(modelId);
-  const { entry, model } = loaded;
+  // A fine-tuned draft (held by the worker, not in the manifest) outlines like a shipped model.
+  const { entry, model } = (await getDraft(modelId)) ?? (await getModel(modelId)).loaded;
   if (entry.task !== 'segmentation') throw new WorkerError('bad-input', `${entry.name} classifies images; it does not outline structures`);
   return { width: image.width, height: image.height, mask: await predictMask(model, entry, image) };
 }
