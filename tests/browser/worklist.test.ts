@@ -119,6 +119,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
     const tasks = await w.page.evaluate(() => (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks);
     const during = tasks.filter((t) => t.start >= started && t.start <= ended);
     const timed = rows.flatMap((r) => (r.ms === undefined ? [] : [r.ms]));
+    console.log(`worklist rows in order: ${rows.map((r) => `${r.title} ${r.status}${r.probability === undefined ? '' : ` p=${r.probability.toFixed(3)}`}${r.abnormal ? ' ABNORMAL' : ''}`).join('; ')}`);
     console.log(`worklist: ${rows.length} studies, ${timed.length} ran models in ${((ended - started) / 1000).toFixed(1)} s; median ${median(timed).toFixed(0)} ms per study (${timed.map((t) => t.toFixed(0)).join(', ')}); ` +
       `long tasks during the run: ${during.length}, longest ${Math.max(0, ...during.map((t) => t.duration)).toFixed(0)} ms ` +
       `(ms after the run began: duration ${during.map((t) => `${(t.start - started).toFixed(0)}: ${t.duration.toFixed(0)}`).join(', ')}); longest since load ${Math.max(0, ...tasks.map((t) => t.duration)).toFixed(0)} ms`);
