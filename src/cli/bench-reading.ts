@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import type { ReadingResult } from '../lab/reading.ts';
 import { launchBrowser, watchedContext } from './chromium.ts';
 import { startStaticServer } from './static-server.ts';
+import { worklistThroughput } from './bench-worklist.ts';
 
 const CHEST_CR = 'dicom/chest_radiograph/CR-MONO1-10-chest.dcm';
 
@@ -78,6 +79,8 @@ export async function benchReading(dataRoot: string, runs: number): Promise<void
       console.log(`| ${setup.label} | ${ranOn} | ${r.threads ?? '-'} | ${cell(r.classifyMs)} | ${cell(r.heatmapMs)} | ${cell(r.lungsMs)} | ${cell(r.brainSeriesMs, 0)} | ${leaks} |`);
     }
     const drops = await dropToVerdict(browser, server.origin, join(dataRoot, CHEST_CR), Math.max(3, Math.min(runs, 7)));
+    const worklist = await worklistThroughput(browser, server.origin, dataRoot);
+    console.log(`\nWorklist: ${worklist.studies} studies (chest PNGs and CR DICOM studies) picked as one folder, every row settled in ${worklist.seconds.toFixed(1)} s: ${worklist.perMinute.toFixed(0)} studies/min; longest main-thread task during the run ${worklist.longestTaskMs.toFixed(0)} ms`);
     console.log(`\nDrop of a chest CR DICOM (${CHEST_CR}) to the classification shown, models cached, page reloaded each time, automatic backend: median ${median(drops).toFixed(0)} ms over ${drops.length} drops (${drops.join(', ')} ms)`);
   } finally {
     await browser.close();

@@ -1,0 +1,61 @@
+/**
+ * Worklist throughput in headless Chromium: a folder of real studies picked at once (chest
+ * films as PNG from the Kermany test split and the shared chest CR DICOM studies), timed from
+ * the pick until every row has settled; the longest main-thread task during the run beside it.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { watchedContext } from './chromium.ts';
+
+export interface WorklistRun {
+  studies: number;
+  seconds: number;
+  perMinute: number;
+  longestTaskMs: number;
+}
+
+/** A temporary folder of `films` PNG studies (half normal, half pneumonia) and the chest CR studies. */
+function makeFolder(dataRoot: string, films: number): { root: string; studies: number } {
+  const root = mkdtempSync(join(tmpdir(), 'hilum-bench-worklist-'));
+  const copy = (from: string, to: string): void => {
+    mkdirSync(join(root, to), { recursive: true });
+    copyFileSync(from, join(root, to, basename(from)));
+  };
+  for (const label of ['NORMAL', 'PNEUMONIA']) {
+    const dir = join(dataRoot, 'cxr-pneumonia-kermany-128', 'test', label);
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.png')).sort().slice(0, films / 2)) copy(join(dir, f), label);
+  }
+  const cr = join(dataRoot, 'dicom', 'chest_radiograph');
+  for (const f of readdirSync(cr)) copy(join(cr, f), 'cr');
+  // The shared chest CR folder holds two studies (see the worklist browser test).
+  return { root, studies: films + 2 };
+}
+
+export async function worklistThroughput(browser: Browser, origin: string, dataRoot: string, films = 24): Promise<WorklistRun> {
+  const { root, studies } = makeFolder(dataRoot, films);
+  const w = await watchedContext(browser, origin);
+  try {
+    await w.page.addInitScript(() => {
+      const store = window as unknown as { longTasks: { start: number; duration: number }[] };
+      store.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) store.longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await w.page.goto(`${origin}/`);
+    const start = Date.now();
+    const startedAt = await w.page.evaluate(() => performance.now());
+    await w.page.getByTestId('folder-input').setInputFiles(root);
+    const done = (n: number): boolean => document.querySelector('[data-testid=worklist-count]')?.textContent === `${n} of ${n} studies` && !document.querySelector('[data-testid=worklist-pause]');
+    await w.page.waitForFunction(done, studies, { timeout: 900_000, polling: 500 });
+    const seconds = (Date.now() - start) / 1000;
+    const longest = await w.page.evaluate((from) => Math.max(0, ...(window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= from).map((t) => t.duration)), startedAt);
+    if (w.external.length > 0) throw new Error(`requests left the origin: ${w.external.join(', ')}`);
+    return { studies, seconds, perMinute: (studies / seconds) * 60, longestTaskMs: longest };
+  } finally {
+    await w.context.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
