@@ -5,6 +5,7 @@
  */
 import type { Area } from '../ml/mask-measure.ts';
 import type { CardText } from './card-text.ts';
+import { count } from '../render/format.ts';
 
 export const DRAFT_LABEL = 'DRAFT — preliminary, computer-generated; to be reviewed by a clinician';
 
@@ -78,7 +79,7 @@ const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 function formatArea(a: Area): string {
-  return a.unit === 'cm²' ? `${a.value.toFixed(1)} cm²` : `${a.value.toLocaleString('en')} px`;
+  return a.unit === 'cm²' ? `${a.value.toFixed(1)} cm²` : `${count(a.value)} px`;
 }
 
 /** YYYYMMDD as YYYY-MM-DD; anything else as given. */
