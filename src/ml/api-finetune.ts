@@ -26,9 +26,19 @@ export interface FineTuneOptions {
   classNames: string[];
   mode: FineTuneMode;
   epochs: number;
+  /**
+   * Adam's rate. In 'last-block' the head is first fitted on frozen features by the 'head'
+   * recipe (rate 1e-3, up to 200 epochs, stopped on validation); this rate, these epochs and
+   * this batch size then apply to training the last block with the head, so use a smaller
+   * rate there (about 1e-4).
+   */
   learningRate: number;
   batchSize: number;
-  /** Random flips, small shifts and contrast changes; used by the last-block mode (features of a frozen backbone are computed once). */
+  /**
+   * Small rotations, scalings, shifts, gamma and contrast changes (no flips: a mirrored chest
+   * film puts the heart on the wrong side); used by the last-block mode only (features of a
+   * frozen backbone are computed once).
+   */
   augment: boolean;
   /** Epochs without a lower validation loss before training stops; the best epoch's weights are kept. */
   patience: number;
@@ -53,6 +63,7 @@ export type FineTuneProgress =
 export interface FineTuneResult extends Timing {
   /** An unsaved model, usable at once (classify, heatmap, predictPrepared) until the worker restarts or it is saved. */
   draftId: string;
+  /** 'last-block' starts with epoch 0: the fitted head before the block was unfrozen (bestEpoch 0 keeps it). */
   history: EpochStats[];
   bestEpoch: number;
   stoppedEarly: boolean;

@@ -5,6 +5,7 @@
  */
 
 import type { ModelScope } from './scope.ts';
+import type { FineTuneApi } from './api-finetune.ts';
 import type { SegFineTuneApi } from './api-segfinetune.ts';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
@@ -152,6 +153,8 @@ export type ErrorCode =
   | 'bad-input'
   | 'worker-crashed'
   | 'aborted'
+  /** The browser's storage quota is reached; nothing saved before is lost. */
+  | 'storage-full'
   | 'internal';
 
 export interface HilumErrorData {
@@ -164,8 +167,8 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: HilumError
 /** Faults the worker can inflict on itself, so tests can prove recovery on real failures. */
 export type Fault = 'lose-webgpu-device' | 'crash-worker';
 
-/** Fine-tuning a segmenter's decoder on corrected masks: see api-segfinetune.ts. */
-export interface HilumWorkerApi extends SegFineTuneApi {
+/** Fine-tuning: a classifier on the user's labelled images (api-finetune.ts), a segmenter's decoder on corrected masks (api-segfinetune.ts). */
+export interface HilumWorkerApi extends FineTuneApi, SegFineTuneApi {
   init(options: InitOptions): Promise<Outcome<BackendInfo>>;
   backendInfo(): Promise<Outcome<BackendInfo>>;
   listModels(): Promise<Outcome<ModelEntry[]>>;

@@ -4,6 +4,7 @@
  * every pending call is rejected with a typed error when it dies.
  */
 import * as Comlink from 'comlink';
+import type { FineTuneOptions, FineTuneProgress, FineTuneResult, ModelFiles, PrepareResult, PreparedImage, UserModelMeta } from './api-finetune.ts';
 import type { SegFineTuneOptions, SegFineTuneProgress, SegFineTuneResult } from './api-segfinetune.ts';
 import type { BackendInfo, ClassifyResult, ErrorCode, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, ModelEntry, Outcome, SegmentResult } from './api.ts';
 
@@ -133,6 +134,55 @@ export class MlClient {
 
   discardSegmenterDraft(draftId: string): Promise<boolean> {
     return this.call((r) => r.discardSegmenterDraft(draftId));
+  }
+
+  // Fine-tuning: no AbortSignal on purpose. An abort kills the worker, and with it the
+  // prepared features, a running training and unsaved drafts; cancelFineTune stops training.
+
+  /** The pixel buffers are transferred, so the caller must not use them afterwards. */
+  prepareImages(baseModelId: string, images: PreparedImage[]): Promise<PrepareResult> {
+    return this.call((r) => r.prepareImages(baseModelId, Comlink.transfer(images, images.map((i) => i.image.pixels.buffer))));
+  }
+
+  forgetImages(ids?: string[]): Promise<number> {
+    return this.call((r) => r.forgetImages(ids));
+  }
+
+  fineTune(options: FineTuneOptions, onProgress: (progress: FineTuneProgress) => void): Promise<FineTuneResult> {
+    return this.call((r) => r.fineTune(options, Comlink.proxy(onProgress)));
+  }
+
+  cancelFineTune(): Promise<void> {
+    return this.call(async (r) => ({ ok: true, value: await r.cancelFineTune() }));
+  }
+
+  predictPrepared(modelId: string, ids: string[]): Promise<{ id: string; probabilities: number[] }[]> {
+    return this.call((r) => r.predictPrepared(modelId, ids));
+  }
+
+  saveUserModel(draftId: string, meta: Omit<UserModelMeta, 'id' | 'createdAt'>): Promise<UserModelMeta> {
+    return this.call((r) => r.saveUserModel(draftId, meta));
+  }
+
+  listUserModels(): Promise<UserModelMeta[]> {
+    return this.call((r) => r.listUserModels());
+  }
+
+  renameUserModel(id: string, name: string): Promise<UserModelMeta> {
+    return this.call((r) => r.renameUserModel(id, name));
+  }
+
+  deleteUserModel(id: string): Promise<void> {
+    return this.call((r) => r.deleteUserModel(id));
+  }
+
+  exportUserModel(id: string): Promise<ModelFiles> {
+    return this.call((r) => r.exportUserModel(id));
+  }
+
+  /** The weights buffer is transferred. */
+  importUserModel(files: ModelFiles): Promise<UserModelMeta> {
+    return this.call((r) => r.importUserModel(Comlink.transfer(files, [files.weights])));
   }
 
   tensorCount(): Promise<number> {

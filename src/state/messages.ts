@@ -11,6 +11,7 @@ export function toUserMessage(error: unknown): string {
       case 'backend-unavailable': return `No compute backend could start in this browser: ${error.message}.`;
       case 'worker-crashed': return 'The AI worker stopped unexpectedly; it has been restarted. Try again.';
       case 'aborted': return 'Cancelled.';
+      case 'storage-full': return `Not saved: ${error.message}.`;
       case 'internal': return `Something went wrong in the AI worker: ${error.message}.`;
     }
   }

@@ -14,7 +14,10 @@ import { segment } from './segment.ts';
 import { cancelSegmenterFineTune, fineTuneSegmenter } from './seg-finetune.ts';
 import { discardDraft } from './seg-drafts.ts';
 import { WorkerError, outcome } from './errors.ts';
-import { disposeModels, getManifest, getModel, setModelsBaseUrl } from './registry.ts';
+import { allModels, disposeModels, getModel, setModelsBaseUrl } from './registry.ts';
+import { createFineTuneApi } from './finetune/api.ts';
+import { IndexedDbStore, MemoryStore } from './finetune/store.ts';
+import { useUserModelStore } from './finetune/user-models.ts';
 
 let options: InitOptions = {};
 let info: BackendInfo | undefined;
@@ -67,7 +70,11 @@ async function withFallback<T>(run: () => Promise<T>): Promise<{ value: T } & Ti
   }
 }
 
+// Saved user models live in this origin's IndexedDB, written from the worker.
+useUserModelStore(typeof indexedDB === 'undefined' ? new MemoryStore() : new IndexedDbStore());
+
 const api: HilumWorkerApi = {
+  ...createFineTuneApi(ensureBackend),
   init: (opts: InitOptions) => outcome(async () => {
     options = opts;
     if (opts.modelsBaseUrl) setModelsBaseUrl(opts.modelsBaseUrl);
@@ -75,7 +82,7 @@ const api: HilumWorkerApi = {
     return switchBackend();
   }),
   backendInfo: () => outcome(ensureBackend),
-  listModels: () => outcome(async () => (await getManifest()).models),
+  listModels: () => outcome(allModels),
   loadModel: (modelId: string) => outcome(async (): Promise<LoadResult> => {
     const { value, ...timing } = await withFallback(() => getModel(modelId));
     return { modelId, fetched: value.fetched, ...timing };

@@ -9,7 +9,7 @@ import { parseManifest, sha256Hex } from '../manifest.ts';
 import { WorkerError } from './errors.ts';
 import { parseGate, type Gate } from './gate.ts';
 
-interface LoadedModel {
+export interface LoadedModel {
   entry: ModelEntry;
   model: tf.LayersModel;
   backend: string;
@@ -89,11 +89,43 @@ async function fetchVerified(entry: ModelEntry): Promise<Verified> {
   return gate ? { artifacts, gate } : { artifacts };
 }
 
+/** Models the user made (fine-tuned drafts and saved ones), listed and built by their own module. */
+export interface UserModelSource {
+  entries(): Promise<ModelEntry[]>;
+  build(id: string): Promise<Omit<LoadedModel, 'backend'>>;
+}
+
+/** Ids of user models start so; no manifest id can (SAFE_PATH has no colon). */
+export const USER_MODEL_PREFIX = 'user:';
+let userModels: UserModelSource | undefined;
+
+export function setUserModelSource(source: UserModelSource): void {
+  userModels = source;
+}
+
+/** The bundled models, then the user's. */
+export async function allModels(): Promise<ModelEntry[]> {
+  return [...(await getManifest()).models, ...(userModels ? await userModels.entries() : [])];
+}
+
+/** Drop one built model (a user model renamed or deleted); the next call rebuilds it. */
+export function forgetModel(id: string): void {
+  const existing = live.get(id);
+  if (existing) release(existing);
+  live.delete(id);
+}
+
 export async function getModel(id: string): Promise<{ loaded: LoadedModel; fetched: boolean }> {
   const backend = tf.getBackend();
   const existing = live.get(id);
   if (existing && existing.backend === backend) return { loaded: existing, fetched: false };
   if (existing) release(existing);
+  if (id.startsWith(USER_MODEL_PREFIX)) {
+    if (!userModels) throw new WorkerError('model-not-found', `no model "${id}"`);
+    const loaded: LoadedModel = { ...(await userModels.build(id)), backend };
+    live.set(id, loaded);
+    return { loaded, fetched: false };
+  }
   const entry = await entryFor(id);
   let files = verified.get(id);
   const fetched = files === undefined;

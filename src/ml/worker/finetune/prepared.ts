@@ -1,0 +1,129 @@
+/**
+ * Prepared images for fine-tuning: each image is letterboxed once into the model's input and
+ * kept as 8-bit (16 KB at 128 px, so 2,000 images are 32 MB), with the backbone's `pooled`
+ * features (512 bytes) per base model. The grey image itself is dropped at once. Typed arrays
+ * only: no tensor outlives a call.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelInput } from '../../api.ts';
+import type { PreparedImage } from '../../api-finetune.ts';
+import { WorkerError } from '../errors.ts';
+import { toModelInput, validateGreyImage } from '../preprocess.ts';
+import { getModel } from '../registry.ts';
+
+/** The layer whose output is the image's feature vector; every Hilum classifier names it so. */
+export const POOLED_LAYER = 'pooled';
+const MAX_ID = 200;
+const BATCH = 16;
+
+interface Prepared {
+  /** The model input, 0..1 scaled to 0..255. */
+  input: Uint8Array;
+  /** `pooled` features by base model id. */
+  features: Map<string, Float32Array>;
+}
+
+const prepared = new Map<string, Prepared>();
+const extractors = new WeakMap<tf.LayersModel, tf.LayersModel>();
+
+/** The classifier cut at `pooled`: shares the model's layers, owns no weights. */
+export function featureExtractor(model: tf.LayersModel): tf.LayersModel {
+  const cached = extractors.get(model);
+  if (cached) return cached;
+  if (!model.layers.some((l) => l.name === POOLED_LAYER)) throw new WorkerError('bad-input', `${model.name} has no layer named "${POOLED_LAYER}", so it cannot be fine-tuned`);
+  const extractor = tf.model({ inputs: model.inputs, outputs: model.getLayer(POOLED_LAYER).output as tf.SymbolicTensor });
+  extractors.set(model, extractor);
+  return extractor;
+}
+
+function checkId(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID) throw new WorkerError('bad-input', `an image id must be a string of 1 to ${MAX_ID} characters`);
+  return id;
+}
+
+/** Quantise a [1, h, w, 1] input in 0..1 to bytes. */
+async function toBytes(x: tf.Tensor): Promise<Uint8Array> {
+  const values = await x.data();
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, values[i] ?? 0)) * 255);
+  return out;
+}
+
+/** The stored inputs of `ids` as one [n, h, w, 1] tensor in 0..1. Call inside tf.tidy. */
+export function inputBatch(ids: readonly string[], input: ModelInput): tf.Tensor4D {
+  const size = input.width * input.height;
+  const bytes = new Uint8Array(ids.length * size);
+  ids.forEach((id, i) => bytes.set(preparedImage(id).input, i * size));
+  return tf.div(tf.tensor4d(bytes, [ids.length, input.height, input.width, 1], 'int32'), 255) as tf.Tensor4D;
+}
+
+export function preparedImage(id: string): Prepared {
+  const p = prepared.get(id);
+  if (!p) throw new WorkerError('bad-input', `image "${id}" was not prepared; prepare it first`);
+  return p;
+}
+
+/** Features of `ids` under `baseModelId`, computed from the stored inputs where missing. */
+export async function featuresOf(baseModelId: string, ids: readonly string[]): Promise<Float32Array[]> {
+  const missing = ids.filter((id) => !preparedImage(id).features.has(baseModelId));
+  if (missing.length > 0) {
+    const { loaded } = await getModel(baseModelId);
+    const extractor = featureExtractor(loaded.model);
+    for (let start = 0; start < missing.length; start += BATCH) {
+      const chunk = missing.slice(start, start + BATCH);
+      const out = tf.tidy(() => extractor.predict(inputBatch(chunk, loaded.entry.input)) as tf.Tensor2D);
+      const values = await out.data();
+      out.dispose();
+      const dim = out.shape[1];
+      chunk.forEach((id, i) => preparedImage(id).features.set(baseModelId, Float32Array.from(values.subarray(i * dim, (i + 1) * dim))));
+    }
+  }
+  return ids.map((id) => preparedImage(id).features.get(baseModelId) ?? new Float32Array(0));
+}
+
+/**
+ * Letterbox each image, run the backbone once and keep its features. Features come from the
+ * float input, exactly as `classify` sees it; only later passes read the 8-bit copy.
+ */
+export async function prepareImages(baseModelId: string, images: readonly PreparedImage[]): Promise<number> {
+  const { loaded } = await getModel(baseModelId);
+  if (loaded.entry.task !== 'classification') throw new WorkerError('bad-input', `${loaded.entry.name} is not a classifier, so it cannot be fine-tuned`);
+  const extractor = featureExtractor(loaded.model);
+  for (const { id, image } of images) {
+    checkId(id);
+    validateGreyImage(image);
+  }
+  for (const { id, image } of images) {
+    const [x, features] = tf.tidy(() => {
+      const input = toModelInput(image, loaded.entry.input);
+      return [input, extractor.predict(input) as tf.Tensor2D];
+    });
+    try {
+      const entry: Prepared = prepared.get(id) ?? { input: new Uint8Array(0), features: new Map() };
+      // A new image under an old id replaces everything known about the old one.
+      entry.features.clear();
+      entry.input = await toBytes(x);
+      entry.features.set(baseModelId, (await features.data()) as Float32Array);
+      prepared.set(id, entry);
+    } finally {
+      tf.dispose([x, features]);
+    }
+  }
+  return images.filter(({ id }) => prepared.get(id)?.features.has(baseModelId)).length;
+}
+
+export function forgetImages(ids?: readonly string[]): number {
+  if (!ids) {
+    const count = prepared.size;
+    prepared.clear();
+    return count;
+  }
+  return ids.filter((id) => prepared.delete(id)).length;
+}
+
+/** How many prepared images have features under this base model. */
+export function preparedCount(baseModelId: string): number {
+  let n = 0;
+  for (const p of prepared.values()) if (p.features.has(baseModelId)) n++;
+  return n;
+}
