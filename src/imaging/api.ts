@@ -9,7 +9,8 @@ import type { SegSourceImage } from '../dicom/seg-source.ts';
 export interface InputFile {
   /** Unique within a session: the path inside a dropped folder, or name plus counter. */
   key: string;
-  bytes: ArrayBuffer;
+  /** The file itself: a Blob crosses to the worker as a handle, and the worker reads its bytes, so the page never copies them. */
+  file: Blob;
 }
 
 export interface TagValue {

@@ -1,6 +1,5 @@
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { SeriesInfo } from '../dicom/series.ts';
-import * as Comlink from 'comlink';
 import { NOT_OPEN, type InputFile, type MemoryStats, type OpenedFile, type Thumbnail } from '../imaging/api.ts';
 import { imaging } from '../imaging/client.ts';
 import type { PickedFile } from './dropped-files.ts';
@@ -54,10 +53,9 @@ export class StudiesState {
     this.progress = { done: 0, total: fresh.length };
     for (const p of fresh) this.sources.set(p.path, p.file);
     for (let i = 0; i < fresh.length; i += BATCH) {
-      const batch: InputFile[] = [];
-      for (const p of fresh.slice(i, i + BATCH)) batch.push({ key: p.path, bytes: await p.file.arrayBuffer() });
-      // Transferred, not copied: the page keeps no second copy of a batch.
-      const summary = await this.worker().open(Comlink.transfer(batch, batch.map((b) => b.bytes)));
+      // File handles only: the worker reads the bytes, so the page never holds or copies them.
+      const batch: InputFile[] = fresh.slice(i, i + BATCH).map((p) => ({ key: p.path, file: p.file }));
+      const summary = await this.worker().open(batch);
       this.files = [...this.files, ...summary.files];
       this.series = summary.series;
       this.missingFromDicomdir = summary.missingFromDicomdir;
@@ -123,7 +121,7 @@ export class StudiesState {
     } catch (error) {
       const source = this.sources.get(key);
       if (!(error instanceof Error) || error.message !== NOT_OPEN || !source) throw error;
-      await this.worker().reopen({ key, bytes: await source.arrayBuffer() });
+      await this.worker().reopen({ key, file: source });
       return call();
     }
   }
