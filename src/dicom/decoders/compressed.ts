@@ -15,9 +15,21 @@ function codestreamFor(codec: CodecName, frame: Uint8Array, info: ImageInfo): Ui
   return codec === 'openjpeg' ? repairSizItemTag(frame, info) : frame;
 }
 
+/**
+ * A JPEG-LS frame ends with the EOI marker (FFD9), at most followed by the padding byte that
+ * makes a fragment even. CharLS takes tens of seconds to give up on a frame cut short (a lost
+ * fragment, found by the stress fuzzer), so such a frame is refused before it gets there.
+ */
+function assertJpegLsEnds(frame: Uint8Array): void {
+  for (let i = frame.length - 2; i >= Math.max(0, frame.length - 4); i--) if (frame[i] === 0xff && frame[i + 1] === 0xd9) return;
+  throw new DicomError('truncated', 'the JPEG-LS frame is cut short (it has no end-of-image marker)');
+}
+
 export function codecDecoder(codec: CodecName, convertsColour: boolean): FrameDecoder {
   return async (dataSet, info, index) => {
-    const out = await decodeWithCodec(codec, codestreamFor(codec, encapsulatedFrame(dataSet, info, index), info));
+    const frame = encapsulatedFrame(dataSet, info, index);
+    if (codec === 'charls') assertJpegLsEnds(frame);
+    const out = await decodeWithCodec(codec, codestreamFor(codec, frame, info));
     if (out.width !== info.columns || out.height !== info.rows || out.componentCount !== info.samplesPerPixel) {
       throw new DicomError('invalid', `the codec produced ${out.width}x${out.height}x${out.componentCount}, the header says ${info.columns}x${info.rows}x${info.samplesPerPixel}`);
     }
