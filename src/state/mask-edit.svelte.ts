@@ -5,6 +5,7 @@
  */
 import { growBox, paintStroke, restorePatch, takePatch, unionBox, type Box, type MaskGrid, type Patch, type Point } from '../render/brush.ts';
 import { segmentation } from './segmentation.svelte.ts';
+import { segTeach } from './seg-teach.svelte.ts';
 
 export type EditTool = 'navigate' | 'brush' | 'eraser';
 
@@ -64,6 +65,7 @@ export class MaskEditState {
     const stroke = { grid: a.grid, patch: takePatch(a.before, a.grid.width, a.box), wasEdited: editedNow(a.grid.mask) };
     this.strokes = [...this.strokes.slice(1 - MAX_STROKES), stroke];
     segmentation.markEdited(a.grid.mask, true);
+    segTeach.track(a.grid.mask);
   }
 
   get canUndo(): boolean {
@@ -80,6 +82,7 @@ export class MaskEditState {
     if (!stroke) return;
     restorePatch(stroke.grid, stroke.patch);
     segmentation.markEdited(stroke.grid.mask, stroke.wasEdited);
+    segTeach.track(stroke.grid.mask);
   }
 }
 

@@ -61,6 +61,21 @@ export class SegmentationState extends ModelRuns {
     this.chosenByUser = true;
   }
 
+  /** Fine-tuned drafts the worker holds (see seg-teach.svelte.ts), offered after the shipped models. */
+  private drafts: ModelEntry[] = [];
+
+  override async loadModels(): Promise<void> {
+    await super.loadModels();
+    this.models = [...this.models.filter((m) => !this.drafts.some((d) => d.id === m.id)), ...this.drafts];
+  }
+
+  /** Offer a draft in the picker and use it for the next outlines. */
+  addDraft(entry: ModelEntry): void {
+    this.drafts = [...this.drafts, entry];
+    this.models = [...this.models, entry];
+    this.choose(entry.id);
+  }
+
   async run(frame: ImageFrame, ref: FrameRef, tags: ImageTags = {}): Promise<void> {
     const fallback = await this.model();
     if (!fallback) return;

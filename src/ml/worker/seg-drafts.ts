@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelEntry } from '../api.ts';
+import { WorkerError } from './errors.ts';
 
 interface Draft {
   entry: ModelEntry;
@@ -14,6 +15,8 @@ interface Draft {
 }
 
 const drafts = new Map<string, Draft>();
+/** How draft ids look (see addDraft); no manifest id has a tilde. */
+const DRAFT_ID = /~draft-\d+$/;
 let made = 0;
 
 /** A model's topology and weights as plain bytes (tfjs's own save format, held in memory). */
@@ -53,6 +56,7 @@ export async function addDraft(base: ModelEntry, model: tf.LayersModel, trainedO
 /** The draft built for the current backend, or undefined when `id` is not a draft held here. */
 export async function getDraft(id: string): Promise<{ entry: ModelEntry; model: tf.LayersModel } | undefined> {
   const draft = drafts.get(id);
+  if (!draft && DRAFT_ID.test(id)) throw new WorkerError('model-not-found', `the fine-tuned draft "${id}" is no longer held (the AI worker restarted or it was discarded); fine-tune again`);
   if (!draft) return undefined;
   const backend = tf.getBackend();
   if (draft.backend !== backend) {
