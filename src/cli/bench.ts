@@ -9,6 +9,7 @@ import { startStaticServer } from './static-server.ts';
 import { argValue, dataRoot } from './args.ts';
 import { benchDicom } from './bench-dicom.ts';
 import { benchTraining } from './bench-training.ts';
+import { benchFineTune } from './bench-finetune.ts';
 import { benchReading } from './bench-reading.ts';
 
 interface Setup {
@@ -67,3 +68,4 @@ for (const { setup, row, isolated } of results) {
 await benchReading(dataRoot(), Number(argValue('--reading-runs') ?? 10));
 await benchDicom(Number(argValue('--dicom-runs') ?? 15), dataRoot());
 await benchTraining();
+await benchFineTune(dataRoot());
