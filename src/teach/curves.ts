@@ -31,15 +31,17 @@ const round = (v: number): string => (Math.round(v * 100) / 100).toString();
 
 /**
  * One path per series; a non-finite value (a diverged loss) breaks the line rather than
- * drawing it off the chart. The x axis spans `epochs` (the planned count), so the line grows
- * from left to right as epochs arrive instead of rescaling.
+ * drawing it off the chart. The x axis spans the planned epochs from the first one (1, or 0
+ * when the last-block mode reports its fitted head as epoch 0), so the line grows from left to
+ * right as epochs arrive instead of rescaling.
  */
 export function curvePaths(history: readonly EpochStats[], metric: Metric, epochs: number, box: ChartBox, bestEpoch?: number): CurvePaths {
   const pick = VALUE[metric];
   const finite = history.flatMap((s) => [pick.train(s), pick.validation(s)]).filter(Number.isFinite);
   const yMax = metric === 'accuracy' ? 1 : Math.max(1e-6, ...finite);
-  const span = Math.max(1, epochs - 1);
-  const x = (epoch: number): number => box.pad + ((epoch - 1) / span) * (box.width - 2 * box.pad);
+  const start = Math.min(1, history[0]?.epoch ?? 1);
+  const span = Math.max(1, epochs - start);
+  const x = (epoch: number): number => box.pad + ((epoch - start) / span) * (box.width - 2 * box.pad);
   const y = (value: number): number => box.height - box.pad - (Math.min(value, yMax) / yMax) * (box.height - 2 * box.pad);
   const path = (value: (s: EpochStats) => number): string => {
     let out = '';

@@ -21,6 +21,12 @@ describe('training curves as SVG paths', () => {
     expect(paths.markX).toBe(25);
   });
 
+  it('starts the axis at epoch 0 when the last-block mode reports its fitted head first', () => {
+    const paths = curvePaths([stats(0, 1, 1), stats(1, 0.5, 0.5)], 'loss', 2, box, 0);
+    expect(paths.train).toBe('M5,5L105,55');
+    expect(paths.markX).toBe(5);
+  });
+
   it('breaks the line at a non-finite loss instead of drawing it off the chart', () => {
     const paths = curvePaths([stats(1, 1, 1), stats(2, Number.NaN, 1), stats(3, 1, 1)], 'loss', 3, box);
     expect(paths.train).toBe('M5,5M205,5');
