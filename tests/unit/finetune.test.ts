@@ -17,6 +17,8 @@ import { cancelFineTune, fineTune, predictPrepared } from '../../src/ml/worker/f
 import { forgetImages, prepareImages } from '../../src/ml/worker/finetune/prepared.ts';
 import { MemoryStore } from '../../src/ml/worker/finetune/store.ts';
 import { useUserModelStore } from '../../src/ml/worker/finetune/user-models.ts';
+import { augmentBatch } from '../../src/ml/worker/finetune/augment.ts';
+import { seededRandom } from '../../src/ml/random.ts';
 import { readGreyPngImage } from '../../src/cli/png.ts';
 import { skipWithoutData } from '../helpers/data.ts';
 import { serveModels } from '../helpers/models.ts';
@@ -121,6 +123,9 @@ describe.skipIf(skipWithoutData)('fine-tuning the pneumonia classifier to tuberc
     expect(steps.filter((s) => s === 1)).toHaveLength(3);
     expect(losses.at(-1)).toBeLessThan(losses[0] ?? 0);
     expect(tf.memory().numTensors).toBe(before);
+    // The saved draft reads the 8-bit inputs as training did (its backbone is no longer the base's).
+    const again = await predictPrepared(result.draftId, result.validation.map((v) => v.id));
+    again.forEach((p, i) => { expect(p.probabilities[1]).toBeCloseTo(result.validation[i]?.probabilities[1] ?? Number.NaN, 5); });
     const [film] = balanced(rows, 'test', 1);
     if (!film) throw new Error('no test film');
     const classified = await classify(result.draftId, readGreyPngImage(film.path));
@@ -133,5 +138,26 @@ describe.skipIf(skipWithoutData)('fine-tuning the pneumonia classifier to tuberc
     if (!first) throw new Error('no rows');
     expect(forgetImages([first.id])).toBe(1);
     await expect(predictPrepared(BASE, [first.id])).rejects.toThrow(/was not prepared/);
+  });
+});
+
+describe('augmentation for the last-block mode', () => {
+  it('moves and re-contrasts each image, stays in 0..1, repeats for a seed, and frees its tensors', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tidy(() => tf.pad(tf.randomUniform([4, 24, 24, 1], 0.2, 0.9, 'float32', 3), [[0, 0], [4, 4], [4, 4], [0, 0]]) as tf.Tensor4D);
+    const before = tf.memory().numTensors;
+    const a = augmentBatch(x, seededRandom(1));
+    const b = augmentBatch(x, seededRandom(1));
+    const c = augmentBatch(x, seededRandom(2));
+    const [va, vb, vc, vx] = await Promise.all([a.data(), b.data(), c.data(), x.data()]);
+    expect(Array.from(va)).toEqual(Array.from(vb));
+    expect(Array.from(va)).not.toEqual(Array.from(vc));
+    expect(Math.min(...va)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...va)).toBeLessThanOrEqual(1);
+    const changed = va.filter((v, i) => Math.abs(v - (vx[i] ?? 0)) > 0.01).length;
+    expect(changed / va.length).toBeGreaterThan(0.3);
+    tf.dispose([a, b, c]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
   });
 });
