@@ -69,12 +69,12 @@ export function warningsFor(classNames: readonly string[], perClass: readonly nu
   const distinct = new Set(predicted);
   if (count > 0 && distinct.size === 1) {
     const only = classNames[predicted[0] ?? 0] ?? 'one class';
-    warnings.push(`The model predicts only "${only}" for all ${count} validation images: it has learned nothing beyond the most common class, whatever the accuracy says.`);
+    warnings.push(`The model predicts only "${only}", for all ${count} images graded: it does not tell the classes apart (often it has learned only the most common class), whatever the accuracy says.`);
   }
   const small = classNames.map((name, i) => ({ name, n: perClass[i] ?? 0 })).filter((c) => c.n < MIN_PER_CLASS);
   if (count < MIN_TOTAL || small.length > 0) {
     const detail = small.map((c) => `${c.name} has ${c.n}`).join(', ');
-    warnings.push(`Validation has too few images to trust: ${count} in all${detail ? ` (${detail})` : ''}; at least ${MIN_TOTAL} in all and ${MIN_PER_CLASS} per class are needed, and intervals stay wide until far more.`);
+    warnings.push(`Too few images to trust these figures: ${count} in all${detail ? ` (${detail})` : ''}; at least ${MIN_TOTAL} in all and ${MIN_PER_CLASS} per class are needed, and intervals stay wide until far more.`);
   }
   return warnings;
 }

@@ -61,7 +61,7 @@ describe('held-out evaluation', () => {
     const rows: Graded[] = Array.from({ length: 12 }, (_, i) => ({ label: i < 9 ? 0 : 1, probabilities: [0.7, 0.3] }));
     const e = evaluate(['normal', 'tb'], rows, 1, 20);
     expect(e.accuracy.value).toBe(0.75);
-    expect(e.warnings[0]).toContain('predicts only "normal" for all 12');
+    expect(e.warnings[0]).toContain('predicts only "normal", for all 12 images graded');
     expect(e.warnings[1]).toContain('12 in all (tb has 3)');
   });
 
