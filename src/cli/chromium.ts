@@ -10,12 +10,13 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumMissing = !existsSync(CHROMIUM);
 
-export async function launchBrowser(options: { webgpu?: boolean; cores?: number } = {}): Promise<Browser> {
+export async function launchBrowser(options: { webgpu?: boolean; cores?: number; extraArgs?: string[] } = {}): Promise<Browser> {
   const args = [
     '--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
   ];
   if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan');
+  args.push(...(options.extraArgs ?? []));
   return chromium.launch({ executablePath: CHROMIUM, args });
 }
 

@@ -28,7 +28,9 @@ export class PwaState {
         toasts.show('A new version of Hilum is available.', 'info', { label: 'Reload', run: () => void this.applyUpdate() });
       },
       onRegisteredSW: (_url, registration) => {
-        if (registration) setInterval(() => void registration.update(), UPDATE_CHECK_MS);
+        if (!registration) return;
+        setInterval(() => void registration.update(), UPDATE_CHECK_MS);
+        watchInstalls(registration);
       },
       onRegisterError: (error: unknown) => {
         toasts.show(`Offline support could not start: ${String(error)}`, 'error');
@@ -39,6 +41,29 @@ export class PwaState {
   async applyUpdate(): Promise<void> {
     await this.update?.(true);
   }
+}
+
+/**
+ * A service worker whose install fails (most often the browser refused to store the offline
+ * copy: storage full or a small quota) goes 'redundant' without any event the page would see;
+ * say so, and say that what was stored before still works.
+ */
+function watchInstalls(registration: ServiceWorkerRegistration): void {
+  const report = (): void => {
+    if (registration.waiting || registration.installing) return;
+    toasts.show(registration.active
+      ? 'A new version of Hilum could not be stored on this device (its storage may be full). This version keeps working, offline too.'
+      : 'Hilum could not be stored for offline use (this browser gave it too little storage). It works while online; free some space and reload to try again.', 'error');
+  };
+  const watch = (worker: ServiceWorker | null): void => {
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'redundant') report();
+    });
+  };
+  // A first install can fail before the page hears of the registration: nothing is left of it.
+  if (!registration.installing && !registration.waiting && !registration.active) report();
+  watch(registration.installing);
+  registration.addEventListener('updatefound', () => watch(registration.installing));
 }
 
 /**
