@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { analyseFile } from '../helpers/app.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
 
@@ -98,6 +99,14 @@ describe.skipIf(chromiumMissing || skipWithoutData)('teach: fine-tune on your ow
     await page.getByTestId('teach-folder-input').waitFor();
     await saved.waitFor({ timeout: 30_000 });
     expect(await evaluationRows(page, checkFolder, modelId)).toEqual(before);
+
+    // Made active, it is the AI panel's model in the Read view, with the classes it was taught.
+    await saved.getByTestId('use-model').click();
+    await page.getByTestId('mode-read').click();
+    await analyseFile(page, join(checkFolder, 'tb', readdirSync(join(checkFolder, 'tb'))[0] ?? ''));
+    await page.getByTestId('result').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid=result] .pct').evaluateAll((els) => els.map((e) => e.getAttribute('data-label')))).toEqual(['normal', 'tb']);
+    await page.getByTestId('mode-teach').click();
 
     const [download] = await Promise.all([page.waitForEvent('download'), saved.getByTestId('export-model').click()]);
     const bundle = join(temp, download.suggestedFilename());
