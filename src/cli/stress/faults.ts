@@ -98,7 +98,7 @@ export async function deviceLossCheck(session: StressSession): Promise<CheckRow>
     check: 'fault: WebGPU device lost',
     tried: 'classify on WebGPU (SwiftShader, asked for), GPUDevice.destroy(), classify again',
     figure: `before ${drill.before ?? '?'}, after ${drill.after ?? '?'} (fell back from ${drill.fellBackFrom ?? 'nothing'}); largest change in probability ${drill.maxDiff?.toExponential(1) ?? '?'}`,
-    survived: `the run retried on the next backend without a reload; the page says: "${text?.trim() ?? ''}"`,
+    survived: `the run retried on the next backend without a reload; the page says: "${text?.replace(/\s+/g, ' ').trim() ?? ''}"`,
     nothingLost: ok ? 'yes' : 'no',
     verdict: ok ? 'pass' : 'fail',
     external: w.external.length,
