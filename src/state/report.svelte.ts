@@ -3,6 +3,7 @@ import { version as hilumVersion } from '../../package.json';
 import { cardText, type CardText } from '../report/card-text.ts';
 import { draftReport, type ReportClassification, type ReportInput, type ReportModel, type ReportSegmentation, type ReportStudy } from '../report/draft.ts';
 import { demo } from './demo.svelte.ts';
+import { ml } from './ml.ts';
 import { scopeOverride } from './scope-override.svelte.ts';
 import { segmentation } from './segmentation.svelte.ts';
 import { studies } from './studies.svelte.ts';
@@ -129,13 +130,17 @@ export class ReportState {
     return { id: entry.id, name: entry.name, version: entry.version, card };
   }
 
-  /** The model card from the app's own origin (precached, so it works offline); undefined if unreadable. */
+  /** The model card from the app's own origin (precached, so it works offline), or a user model's from the worker; undefined if unreadable. */
   private async card(entry: ModelEntry): Promise<CardText | undefined> {
     if (entry.id in this.cards) return this.cards[entry.id];
     let text: CardText | undefined;
     try {
-      const response = await fetch(`models/${entry.id}/${entry.card || 'card.md'}`);
-      if (response.ok) text = cardText(await response.text());
+      // A model the user made has no files under models/: its card lives with it in the worker.
+      if (entry.files.length === 0) text = cardText((await ml.exportUserModel(entry.id)).card);
+      else {
+        const response = await fetch(`models/${entry.id}/${entry.card || 'card.md'}`);
+        if (response.ok) text = cardText(await response.text());
+      }
     } catch {
       text = undefined;
     }
