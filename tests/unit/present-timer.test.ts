@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { STOPPED, clock, elapsed, pause, reset, start } from '../../src/teach/present-timer.ts';
+import { contrastRatio, parseColour } from '../../src/render/contrast.ts';
+
+describe('presenter timer', () => {
+  it('counts only while running, across pauses, and resets to zero keeping its state', () => {
+    const running = start(STOPPED, 1_000);
+    expect(elapsed(running, 4_000)).toBe(3_000);
+    const paused = pause(running, 4_000);
+    expect(elapsed(paused, 60_000)).toBe(3_000);
+    const again = start(paused, 10_000);
+    expect(elapsed(again, 12_500)).toBe(5_500);
+    expect(start(again, 11_000)).toBe(again);
+    expect(elapsed(reset(again, 20_000), 21_000)).toBe(1_000);
+    expect(reset(paused, 20_000)).toEqual(STOPPED);
+  });
+
+  it('writes minutes and seconds, with hours past the hour', () => {
+    expect([clock(0), clock(65_400), clock(3_725_000), clock(-5)]).toEqual(['0:00', '1:05', '1:02:05', '0:00']);
+  });
+});
+
+describe('contrast', () => {
+  it('gives the WCAG figures for known pairs and reads computed colours', () => {
+    expect(contrastRatio([0, 0, 0], [255, 255, 255])).toBeCloseTo(21, 5);
+    expect(contrastRatio([118, 118, 118], [255, 255, 255])).toBeCloseTo(4.54, 2);
+    expect(parseColour('rgb(255, 212, 0)')).toEqual([255, 212, 0]);
+    expect(parseColour('rgba(1, 2, 3, 0.5)')).toEqual([1, 2, 3]);
+    expect(parseColour('#0a0B0c')).toEqual([10, 11, 12]);
+    expect(parseColour('red')).toBeUndefined();
+  });
+});
