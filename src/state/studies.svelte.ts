@@ -93,6 +93,14 @@ export class StudiesState {
     return this.withFile(ref.key, () => this.worker().frame(ref.key, ref.frame));
   }
 
+  /** The dropped files of the shown series, as picked: what a teaching deck keeps of a case. */
+  shownFiles(): PickedFile[] {
+    return (this.current?.instances ?? []).flatMap((i) => {
+      const file = this.sources.get(i.key);
+      return file ? [{ path: i.key, file }] : [];
+    });
+  }
+
   /** A numeric tag of a loaded file, e.g. Slice Thickness, from the tags the worker read. */
   tagNumber(key: string, tag: string): number | undefined {
     const value = Number.parseFloat(this.files.find((f) => f.key === key)?.tags?.find((t) => t.tag === tag)?.value ?? '');

@@ -9,6 +9,31 @@ export const DECK_VERSION = 1;
 
 /** Which results the presenter may reveal for a case, in this order. */
 export type RevealStep = 'diagnosis' | 'probability' | 'heatmap' | 'outline';
+export const REVEAL_STEPS: readonly RevealStep[] = ['diagnosis', 'probability', 'heatmap', 'outline'];
+
+/**
+ * What a deck may hold, checked when it is saved and again when a zip is imported: the same
+ * caps on both sides, so whatever this browser saved can be exported and imported elsewhere.
+ */
+export const DECK_LIMITS = {
+  cases: 200,
+  filesPerCase: 2000,
+  /** All the case files and the model together, uncompressed. */
+  totalBytes: 1024 ** 3,
+  /** One file (one DICOM, one PNG, the model's weights). */
+  entryBytes: 512 * 1024 ** 2,
+  /** The zip file itself. */
+  zipBytes: 1024 ** 3 + 64 * 1024 ** 2,
+  deckJsonBytes: 4 * 1024 ** 2,
+  entries: 20_000,
+  title: 200,
+  notes: 20_000,
+  diagnosis: 200,
+  choices: 20,
+  choice: 100,
+  /** Entry names inside the zip. */
+  path: 255,
+} as const;
 
 export interface DeckCase {
   id: string;
@@ -37,7 +62,20 @@ export interface Deck {
   title: string;
   createdAt: string;
   cases: DeckCase[];
+  /** Last saved in this browser (ISO time); absent in decks from before it was kept. */
+  updatedAt?: string;
   /** A fine-tuned model carried in the zip under `model/`, when the teacher included one. */
+  model?: { id: string; name: string };
+}
+
+/** A saved deck as the deck list shows it, without reading its files. */
+export interface DeckSummary {
+  id: string;
+  title: string;
+  cases: number;
+  /** The case files' bytes as stored in this browser. */
+  bytes: number;
+  updatedAt: string;
   model?: { id: string; name: string };
 }
 
