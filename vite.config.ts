@@ -59,7 +59,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rolldownOptions: {
-      input: { main: 'index.html', lab: 'lab.html' },
+      // notes.html: the presenter's notes window, a page of its own (no inline script under the CSP).
+      input: { main: 'index.html', lab: 'lab.html', notes: 'notes.html' },
     },
   },
   worker: {
