@@ -135,12 +135,14 @@ describe.skipIf(skipWithoutData)('models the user owns', () => {
     await refused({ ...f, weights: f.weights.slice(0, f.weights.byteLength - 4) }, /describes \d+ bytes but the weights file has \d+/);
     const threeUnits = tampered(f, (json) => {
       layer(json, 'classifier').config.units = 3;
-      for (const w of json.weightsManifest[0]?.weights ?? []) if (w.name === 'classifier/kernel') w.shape = [128, 3]; else if (w.name === 'classifier/bias') w.shape = [3];
+      for (const w of json.weightsManifest[0]?.weights ?? []) if (w.name === 'classifier/kernel') w.shape = [480, 3]; else if (w.name === 'classifier/bias') w.shape = [3];
     });
-    await refused({ ...threeUnits, weights: tf.io.concatenateArrayBuffers([f.weights, new ArrayBuffer(129 * 4)]) }, /softmax with 2 units/);
+    await refused({ ...threeUnits, weights: tf.io.concatenateArrayBuffers([f.weights, new ArrayBuffer(481 * 4)]) }, /softmax with 2 units/);
     await refused(tampered(f, (json) => { layer(json, 'features').config.filters = 100_000; }), /filters must be a whole number from 0 to 512/);
     await refused(tampered(f, (json) => { const w = json.weightsManifest[0]?.weights[0]; if (w) w.shape = [8000, 8000]; }), /too large/);
-    await refused(tampered(f, (json) => { layer(json, 'pooled').class_name = 'Lambda'; }), /unknown layer class "Lambda"/);
+    await refused(tampered(f, (json) => { layer(json, 'stats_features').class_name = 'Lambda'; }), /unknown layer class "Lambda"/);
+    // A layer fed by one that comes after it (a cycle, or a graph out of order) is refused.
+    await refused(tampered(f, (json) => { (layer(json, 'stats_features') as { inbound_nodes?: unknown }).inbound_nodes = [[['classifier', 0, 0, {}]]]; }), /is not fed by a layer before it/);
     await refused({ ...f, modelJson: 'alert(1)' }, /not JSON/);
     await refused({ ...f, meta: { ...f.meta, classNames: Array.from({ length: 50 }, (_, i) => `c${i}`) } }, /2 to 20 classes/);
     const script = '<img src=x onerror=alert(1)>';

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Applicability } from '../api.ts';
 import { mahalanobis, type GaussianFit } from '../mahalanobis.ts';
 import { WorkerError } from './errors.ts';
+import { VARIANCE_EPSILON } from './mean-std-pooling.ts';
 
 /** The layers whose statistics the gate measures; the trainer and the worker share them. */
 export const GATE_LAYERS = ['block1_conv2', 'block2_conv2', 'block3_conv2', 'features'];
@@ -39,7 +40,7 @@ export function withLayerOutputs(model: tf.LayersModel, layers: readonly string[
 export function activationStatistics(activations: tf.Tensor[]): tf.Tensor2D {
   return tf.concat(activations.flatMap((a) => {
     const { mean, variance } = tf.moments(a, [1, 2]);
-    return [mean, tf.sqrt(tf.add(variance, 1e-6))];
+    return [mean, tf.sqrt(tf.add(variance, VARIANCE_EPSILON))];
   }), 1) as tf.Tensor2D;
 }
 

@@ -31,45 +31,71 @@ export interface Heatmap {
 type Layer = ReturnType<tf.LayersModel['getLayer']>;
 
 interface Split {
+  /** The model with, as outputs, each earlier layer the head reads and then the feature layer. */
   backbone: tf.LayersModel;
-  /** The layers after the feature layer, applied in order: the classifier's head. */
+  taps: string[];
+  /** The layers after the feature layer, in order: a chain (GAP, dense) or a graph (statistics of several blocks, concatenated). */
   head: Layer[];
 }
 
 const splits = new WeakMap<tf.LayersModel, Split>();
 
-/** The model cut at its feature layer; a head that branches is refused rather than misread. */
+/** The layers feeding a head layer; a layer used twice is refused rather than misread. */
+function inputsOf(layer: Layer, model: tf.LayersModel): string[] {
+  if (layer.inboundNodes.length !== 1) throw new WorkerError('bad-input', `${model.name}'s layer ${layer.name} is used more than once, so no heatmap can be drawn`);
+  return (layer.inboundNodes[0]?.inboundLayers ?? []).map((l) => l.name);
+}
+
+/** The model cut at its feature layer, with what the head needs from before it. */
 export function splitAtFeatures(model: tf.LayersModel): Split {
   const cached = splits.get(model);
   if (cached) return cached;
-  const features = model.layers.findIndex((l) => l.name === FEATURE_LAYER);
-  if (features < 0) throw new WorkerError('bad-input', `${model.name} has no layer named "${FEATURE_LAYER}", so no heatmap can be drawn`);
-  const head = model.layers.slice(features + 1);
-  const chained = head.every((layer, i) => layer.inboundNodes.length === 1 && layer.inboundNodes[0]?.inboundLayers[0] === model.layers[features + i]);
-  if (!chained) throw new WorkerError('bad-input', `${model.name}'s head after "${FEATURE_LAYER}" is not a simple chain of layers`);
-  const backbone = tf.model({ inputs: model.inputs, outputs: model.getLayer(FEATURE_LAYER).output as tf.SymbolicTensor });
-  const split = { backbone, head };
+  const at = model.layers.findIndex((l) => l.name === FEATURE_LAYER);
+  if (at < 0) throw new WorkerError('bad-input', `${model.name} has no layer named "${FEATURE_LAYER}", so no heatmap can be drawn`);
+  const head = model.layers.slice(at + 1);
+  const before = new Set(model.layers.slice(0, at).map((l) => l.name));
+  const earlier = [...new Set(head.flatMap((layer) => inputsOf(layer, model)).filter((name) => before.has(name)))];
+  const taps = [...earlier, FEATURE_LAYER];
+  const backbone = tf.model({ inputs: model.inputs, outputs: taps.map((name) => model.getLayer(name).output as tf.SymbolicTensor) });
+  const split = { backbone, taps, head };
   splits.set(model, split);
   return split;
+}
+
+/** The head's output for feature maps `a`, the earlier taps held at `fixed`. Call inside tidy. */
+function applyHead(split: Split, fixed: readonly tf.Tensor[], a: tf.Tensor): tf.Tensor2D {
+  const known = new Map<string, tf.Tensor>(split.taps.slice(0, -1).map((name, i) => [name, fixed[i] as tf.Tensor]));
+  known.set(FEATURE_LAYER, a);
+  let out = a;
+  for (const layer of split.head) {
+    const inputs = (layer.inboundNodes[0]?.inboundLayers ?? []).map((l) => known.get(l.name));
+    if (inputs.some((t) => t === undefined)) throw new WorkerError('bad-input', `${layer.name} reads a layer the heatmap cannot follow`);
+    out = layer.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : (inputs as tf.Tensor[]), { training: false }) as tf.Tensor;
+    known.set(layer.name, out);
+  }
+  return out as tf.Tensor2D;
 }
 
 /**
  * The class-activation map at the feature grid, [h, w], unnormalised, and the class
  * probability. The score differentiated is the class log-odds: the softmax output itself
- * saturates, and its gradient vanishes for a confident prediction. Call inside tf.tidy.
+ * saturates, and its gradient vanishes for a confident prediction. Statistics the head reads
+ * from earlier blocks are held fixed: the map is where the feature layer's evidence lies.
+ * Call inside tf.tidy.
  */
 export function classActivation(split: Split, x: tf.Tensor4D, classIndex: number): { cam: tf.Tensor2D; probability: tf.Scalar } {
-  const features = split.backbone.predict(x) as tf.Tensor4D;
-  const applyHead = (a: tf.Tensor): tf.Tensor2D => split.head.reduce((t, layer) => layer.apply(t, { training: false }) as tf.Tensor, a) as tf.Tensor2D;
+  const outputs = [split.backbone.predict(x)].flat() as tf.Tensor[];
+  const features = outputs[outputs.length - 1] as tf.Tensor4D;
+  const fixed = outputs.slice(0, -1);
+  const classProbability = (a: tf.Tensor): tf.Scalar => tf.squeeze(tf.slice(applyHead(split, fixed, a), [0, classIndex], [1, 1])) as tf.Scalar;
   const score = (a: tf.Tensor): tf.Scalar => {
-    const p = tf.squeeze(tf.slice(applyHead(a), [0, classIndex], [1, 1])) as tf.Scalar;
+    const p = classProbability(a);
     return tf.sub(tf.log(tf.add(p, EPSILON)), tf.log(tf.add(tf.sub(1, p), EPSILON)));
   };
   const gradient = tf.grad(score)(features);
   const weights = tf.mean(gradient, [1, 2], true);
   const cam = tf.relu(tf.sum(tf.mul(features, weights), 3)).squeeze([0]) as tf.Tensor2D;
-  const probability = tf.squeeze(tf.slice(applyHead(features), [0, classIndex], [1, 1])) as tf.Scalar;
-  return { cam, probability };
+  return { cam, probability: classProbability(features) };
 }
 
 /** The map upsampled to the model's input, the letterbox padding dropped, scaled to 0..1. Call inside tf.tidy. */

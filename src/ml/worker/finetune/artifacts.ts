@@ -1,12 +1,13 @@
 /**
- * A fine-tuned model as tfjs artifacts and as files: the base model's layers up to `pooled`,
- * then a new softmax `classifier`, so Grad-CAM (`features` then a simple chain) and the gate
- * (GATE_LAYERS) find the layers they expect. Weights are float32. A refitted applicability
+ * A fine-tuned model as tfjs artifacts and as files: the base model's layers up to `features`,
+ * the mean and deviation of each STATS_LAYERS map (MeanStdPooling2D), concatenated, then a new
+ * softmax `classifier`; Grad-CAM (`features`) and the gate (GATE_LAYERS) find the layers they expect. Weights are float32. A refitted applicability
  * gate travels inside model.json (userDefinedMetadata), so export and import carry it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WorkerError } from '../errors.ts';
-import { POOLED_LAYER } from './prepared.ts';
+import { STATS_LAYERS } from './prepared.ts';
+import { MeanStdPooling2D } from '../mean-std-pooling.ts';
 
 export const CLASSIFIER_LAYER = 'classifier';
 export const WEIGHTS_PATH = 'weights.bin';
@@ -33,6 +34,11 @@ interface TopologyJson {
   [key: string]: unknown;
 }
 
+const FEATURES_LAYER = 'features';
+/** The concatenated statistics the classifier reads. */
+export const HEAD_FEATURES_LAYER = 'head_features';
+const statsName = (layer: string): string => `stats_${layer}`;
+
 function denseJson(units: number): LayerJson {
   const zeros = { class_name: 'Zeros', config: {} };
   return {
@@ -43,23 +49,35 @@ function denseJson(units: number): LayerJson {
       kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
       name: CLASSIFIER_LAYER, trainable: true, dtype: 'float32',
     },
-    inbound_nodes: [[[POOLED_LAYER, 0, 0, {}]]],
+    inbound_nodes: [[[HEAD_FEATURES_LAYER, 0, 0, {}]]],
   };
 }
 
-/** The base's topology cut after `pooled`, with a new classifier of `units` classes. */
+/** Mean and deviation of each STATS_LAYERS map, concatenated in that order: the prepared features. */
+function statsJson(): LayerJson[] {
+  const pools = STATS_LAYERS.map((layer): LayerJson => ({
+    name: statsName(layer), class_name: MeanStdPooling2D.className, config: { name: statsName(layer), trainable: true, dtype: 'float32' }, inbound_nodes: [[[layer, 0, 0, {}]]],
+  }));
+  const concat: LayerJson = {
+    name: HEAD_FEATURES_LAYER, class_name: 'Concatenate', config: { axis: -1, name: HEAD_FEATURES_LAYER, trainable: true, dtype: 'float32' },
+    inbound_nodes: [STATS_LAYERS.map((layer) => [statsName(layer), 0, 0, {}])],
+  };
+  return [...pools, concat];
+}
+
+/** The base's topology cut after `features`, with statistics pooling and a new classifier of `units` classes. */
 export function headTopology(base: tf.LayersModel, units: number): TopologyJson {
   const json = base.toJSON(null, false) as unknown as TopologyJson;
   const layers = json.config.layers;
-  const cut = layers.findIndex((l) => l.name === POOLED_LAYER);
-  if (cut < 0) throw new WorkerError('bad-input', `${base.name} has no "${POOLED_LAYER}" layer`);
+  const cut = layers.findIndex((l) => l.name === FEATURES_LAYER);
+  if (cut < 0) throw new WorkerError('bad-input', `${base.name} has no "${FEATURES_LAYER}" layer`);
   return {
     ...json,
-    config: { ...json.config, name: 'hilum-user-model', layers: [...layers.slice(0, cut + 1), denseJson(units)], output_layers: [[CLASSIFIER_LAYER, 0, 0]] },
+    config: { ...json.config, name: 'hilum-user-model', layers: [...layers.slice(0, cut + 1), ...statsJson(), denseJson(units)], output_layers: [[CLASSIFIER_LAYER, 0, 0]] },
   };
 }
 
-/** The base's weights up to `pooled` (as float32) and the new head's, in topology order. */
+/** The base's weights up to `features` (as float32) and the new head's, in topology order. */
 export async function headArtifacts(base: tf.LayersModel, kernel: Float32Array, bias: Float32Array, units: number): Promise<tf.io.ModelArtifacts> {
   const topology = headTopology(base, units);
   const keep = new Set(topology.config.layers.map((l) => l.name));

@@ -37,7 +37,7 @@ export function userModelCard(meta: UserModelMeta, options: { gateRefitted: bool
     '',
     '## Held-out figures',
     '',
-    metrics.length === 0 ? 'None were recorded.' : 'As the app measured them on the validation images, which also chose when training stopped:',
+    metrics.length === 0 ? 'None were recorded.' : 'As the app measured them on held-out images (split by patient) that neither trained the model nor chose when training stopped:',
     '',
     ...metrics.map(([name, value]) => `- ${name}: ${figure(value)}`),
     '',

@@ -8,11 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { FineTuneOptions, FineTuneProgress, FineTuneResult } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';
 import { getModel } from '../registry.ts';
-import { headArtifacts, modelArtifacts, toModelJson, type GateData } from './artifacts.ts';
+import { CLASSIFIER_LAYER, HEAD_FEATURES_LAYER, headArtifacts, modelArtifacts, toModelJson, type GateData } from './artifacts.ts';
 import { refitGate } from './gate-fit.ts';
 import { fitHead, type HeadFit } from './head.ts';
 import { fitLastBlock } from './last-block.ts';
-import { featureExtractor, featuresOf, inputBatch, preparedImage } from './prepared.ts';
+import { checkFineTunable, featuresOf, inputBatch, preparedImage } from './prepared.ts';
 import { type Cancel, type Labelled, type Progress, type TrainSettings } from './training.ts';
 import { addDraft, featureSource } from './user-models.ts';
 import { classNames } from './validate.ts';
@@ -82,7 +82,7 @@ function headProbabilities(head: HeadFit, features: readonly Float32Array[], cla
 async function run(o: FineTuneOptions, cancel: Cancel, progress: Progress): Promise<Omit<FineTuneResult, 'backend' | 'ms'>> {
   const { settings, train, validation } = checkOptions(o);
   const { loaded } = await getModel(o.baseModelId);
-  featureExtractor(loaded.model);
+  checkFineTunable(loaded.model);
   const fitFeatures = await featuresOf(o.baseModelId, train.items);
   const valFeatures = await featuresOf(o.baseModelId, validation.items);
   const headSettings = o.mode === 'head' ? settings : { ...settings, ...WARM_HEAD };
@@ -129,10 +129,9 @@ export function cancelFineTune(): void {
   if (running) running.cancelled = true;
 }
 
-/** Layers after `pooled` applied to features (dropout is identity at inference). Call inside tf.tidy. */
+/** The classifier on cached statistics (the layers before it only compute them). Call inside tf.tidy. */
 function applyHead(model: tf.LayersModel, features: tf.Tensor2D): tf.Tensor2D {
-  const cut = model.layers.findIndex((l) => l.name === 'pooled');
-  return model.layers.slice(cut + 1).reduce((t, layer) => layer.apply(t, { training: false }) as tf.Tensor, features as tf.Tensor) as tf.Tensor2D;
+  return model.getLayer(CLASSIFIER_LAYER).apply(features, { training: false }) as tf.Tensor2D;
 }
 
 /** From cached features when the model's backbone computes them unchanged, else from the 8-bit inputs. */
@@ -141,7 +140,8 @@ export async function predictPrepared(modelId: string, ids: readonly string[]): 
   for (const id of ids) preparedImage(id);
   const { loaded } = await getModel(modelId);
   if (loaded.entry.task !== 'classification') throw new WorkerError('bad-input', `${loaded.entry.name} does not classify images`);
-  const source = featureSource(modelId);
+  // Only a fine-tuned head reads the cached statistics; a shipped classifier reads its own pooling.
+  const source = loaded.model.layers.some((l) => l.name === HEAD_FEATURES_LAYER) ? featureSource(modelId) : undefined;
   const out: { id: string; probabilities: number[] }[] = [];
   for (let start = 0; start < ids.length; start += 32) {
     const chunk = ids.slice(start, start + 32);

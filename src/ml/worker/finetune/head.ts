@@ -1,6 +1,6 @@
 /**
- * A new softmax head on frozen `pooled` features: multinomial logistic regression on the
- * standardised features with an L2 penalty, Adam, early stopping on validation loss with the
+ * A new softmax head on frozen features (the backbone's activation statistics, see
+ * prepared.ts): multinomial logistic regression on the standardised features with an L2 penalty, Adam, early stopping on validation loss with the
  * best epoch's weights kept. Zero initial weights: the problem is convex, so the result does
  * not depend on an initialiser's seed, only on the (seeded) batch order. The standardisation
  * is folded into the returned kernel and bias, so the head applies to raw features.

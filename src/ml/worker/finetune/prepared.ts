@@ -1,7 +1,7 @@
 /**
  * Prepared images for fine-tuning: each image is letterboxed once into the model's input and
- * kept as 8-bit (16 KB at 128 px, so 2,000 images are 32 MB), with the backbone's `pooled`
- * features (512 bytes) per base model. The grey image itself is dropped at once. Typed arrays
+ * kept as 8-bit (16 KB at 128 px, so 2,000 images are 32 MB), with the backbone's activation
+ * statistics (480 values, 2 KB) per base model. The grey image itself is dropped at once. Typed arrays
  * only: no tensor outlives a call.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -10,30 +10,46 @@ import type { PreparedImage } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';
 import { toModelInput, validateGreyImage } from '../preprocess.ts';
 import { getModel } from '../registry.ts';
+import { GATE_LAYERS, activationStatistics } from '../gate.ts';
 
-/** The layer whose output is the image's feature vector; every Hilum classifier names it so. */
-export const POOLED_LAYER = 'pooled';
+/**
+ * The layers whose per-channel mean and deviation make an image's feature vector: the
+ * applicability gate's layers, which every Hilum classifier has. A fine-tuned head reads them
+ * through MeanStdPooling2D layers (see artifacts.ts), so training and inference agree.
+ */
+export const STATS_LAYERS = GATE_LAYERS;
 const MAX_ID = 200;
 const BATCH = 16;
 
 interface Prepared {
   /** The model input, 0..1 scaled to 0..255. */
   input: Uint8Array;
-  /** `pooled` features by base model id. */
+  /** Feature vectors (activation statistics) by base model id. */
   features: Map<string, Float32Array>;
 }
 
 const prepared = new Map<string, Prepared>();
 const extractors = new WeakMap<tf.LayersModel, tf.LayersModel>();
 
-/** The classifier cut at `pooled`: shares the model's layers, owns no weights. */
-export function featureExtractor(model: tf.LayersModel): tf.LayersModel {
+/** The classifier's STATS_LAYERS as outputs: shares the model's layers, owns no weights. */
+function statsModel(model: tf.LayersModel): tf.LayersModel {
   const cached = extractors.get(model);
   if (cached) return cached;
-  if (!model.layers.some((l) => l.name === POOLED_LAYER)) throw new WorkerError('bad-input', `${model.name} has no layer named "${POOLED_LAYER}", so it cannot be fine-tuned`);
-  const extractor = tf.model({ inputs: model.inputs, outputs: model.getLayer(POOLED_LAYER).output as tf.SymbolicTensor });
+  const missing = STATS_LAYERS.filter((name) => !model.layers.some((l) => l.name === name));
+  if (missing.length > 0) throw new WorkerError('bad-input', `${model.name} has no layer named "${missing.join('", "')}", so it cannot be fine-tuned`);
+  const extractor = tf.model({ inputs: model.inputs, outputs: STATS_LAYERS.map((name) => model.getLayer(name).output as tf.SymbolicTensor) });
   extractors.set(model, extractor);
   return extractor;
+}
+
+/** Feature vectors [n, d] of a batch of model inputs. Call inside tf.tidy. */
+export function featureVectors(model: tf.LayersModel, x: tf.Tensor4D): tf.Tensor2D {
+  return activationStatistics(statsModel(model).predict(x) as tf.Tensor[]);
+}
+
+/** Fails early, with the reason, for a base model that cannot be fine-tuned. */
+export function checkFineTunable(model: tf.LayersModel): void {
+  statsModel(model);
 }
 
 function checkId(id: unknown): string {
@@ -68,10 +84,9 @@ export async function featuresOf(baseModelId: string, ids: readonly string[]): P
   const missing = ids.filter((id) => !preparedImage(id).features.has(baseModelId));
   if (missing.length > 0) {
     const { loaded } = await getModel(baseModelId);
-    const extractor = featureExtractor(loaded.model);
     for (let start = 0; start < missing.length; start += BATCH) {
       const chunk = missing.slice(start, start + BATCH);
-      const out = tf.tidy(() => extractor.predict(inputBatch(chunk, loaded.entry.input)) as tf.Tensor2D);
+      const out = tf.tidy(() => featureVectors(loaded.model, inputBatch(chunk, loaded.entry.input)));
       const values = await out.data();
       out.dispose();
       const dim = out.shape[1];
@@ -88,7 +103,7 @@ export async function featuresOf(baseModelId: string, ids: readonly string[]): P
 export async function prepareImages(baseModelId: string, images: readonly PreparedImage[]): Promise<number> {
   const { loaded } = await getModel(baseModelId);
   if (loaded.entry.task !== 'classification') throw new WorkerError('bad-input', `${loaded.entry.name} is not a classifier, so it cannot be fine-tuned`);
-  const extractor = featureExtractor(loaded.model);
+  checkFineTunable(loaded.model);
   for (const { id, image } of images) {
     checkId(id);
     validateGreyImage(image);
@@ -96,7 +111,7 @@ export async function prepareImages(baseModelId: string, images: readonly Prepar
   for (const { id, image } of images) {
     const [x, features] = tf.tidy(() => {
       const input = toModelInput(image, loaded.entry.input);
-      return [input, extractor.predict(input) as tf.Tensor2D];
+      return [input, featureVectors(loaded.model, input)];
     });
     try {
       const entry: Prepared = prepared.get(id) ?? { input: new Uint8Array(0), features: new Map() };

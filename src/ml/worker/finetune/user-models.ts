@@ -121,7 +121,7 @@ async function buildUserModel(id: string): Promise<Omit<LoadedModel, 'backend'>>
   }
 }
 
-/** The base id whose cached `pooled` features this model's own backbone would compute. */
+/** The base id whose cached features (activation statistics) this model's own backbone would compute. */
 export function featureSource(modelId: string): string | undefined {
   return modelId.startsWith(USER_MODEL_PREFIX) ? sameBackbone.get(modelId) : modelId;
 }

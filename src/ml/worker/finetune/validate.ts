@@ -6,15 +6,17 @@
  */
 import type { UserModelMeta } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';
-import { CLASSIFIER_LAYER, fromBase64, type GateData } from './artifacts.ts';
-import { POOLED_LAYER } from './prepared.ts';
+import { CLASSIFIER_LAYER, HEAD_FEATURES_LAYER, fromBase64, type GateData } from './artifacts.ts';
+import { MeanStdPooling2D } from '../mean-std-pooling.ts';
 
 export const MAX_WEIGHT_BYTES = 20 * 1024 * 1024;
 const MAX_JSON_CHARS = 4 * 1024 * 1024;
 const MAX_LAYERS = 64;
 const MAX_ELEMENTS = 4 * 1024 * 1024;
 const MAX_CLASSES = 20;
-const ALLOWED_LAYERS = new Set(['InputLayer', 'Conv2D', 'MaxPooling2D', 'GlobalAveragePooling2D', 'Dropout', 'Dense']);
+const ALLOWED_LAYERS = new Set(['InputLayer', 'Conv2D', 'MaxPooling2D', 'GlobalAveragePooling2D', 'Dropout', 'Dense', MeanStdPooling2D.className, 'Concatenate']);
+/** A layer may take several inputs only to concatenate them. */
+const MAX_INBOUND = 8;
 const LAYER_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 const WEIGHT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}\/(kernel|bias)$/;
 const MODEL_ID = /^[a-z0-9][a-z0-9._:-]{0,99}$/i;
@@ -106,18 +108,22 @@ function shape(value: unknown, where: string): number[] {
 type Expected = Map<string, number[]>;
 
 /**
- * One layer of the chain: its class allowed, its config bounded, the weights it will allocate
- * (computed from the channels flowing in) added to `expected`. Returns the channels flowing out.
+ * One layer: its class allowed, its config bounded, the weights it will allocate (computed
+ * from the channels flowing in) added to `expected`. Returns the channels flowing out.
  */
-function checkLayer(layer: Json, where: string, channels: number, units: number, expected: Expected): number {
+function checkLayer(layer: Json, where: string, inbound: number[], units: number, expected: Expected): number {
   const className = layer.class_name;
   if (typeof className !== 'string' || !ALLOWED_LAYERS.has(className)) refuse(`${where} has the unknown layer class ${JSON.stringify(String(className)).slice(0, 60)}`);
   const name = layer.name as string;
   const config = record(layer.config, `${where}.config`);
+  if (className === 'Concatenate') return inbound.reduce((a, b) => a + b, 0);
+  if (inbound.length > 1) refuse(`${where} (${name}) takes ${inbound.length} inputs; only a concatenation may`);
+  const channels = inbound[0] ?? 0;
   if (className === 'InputLayer') {
     if (JSON.stringify(config.batch_input_shape) !== '[null,128,128,1]') refuse('the input must be [null, 128, 128, 1]');
     return 1;
   }
+  if (className === MeanStdPooling2D.className) return 2 * channels;
   if (className === 'Conv2D') {
     const filters = count(config.filters, `${where}.filters`, 512);
     const [kh = 0, kw = 0, ...more] = shape(config.kernel_size, `${where}.kernel_size`);
@@ -136,29 +142,43 @@ function checkLayer(layer: Json, where: string, channels: number, units: number,
   return channels;
 }
 
-/** A simple chain of allowed layers, 128x128x1 in, the classifier out; returns the weights it needs. */
+/** The layers feeding one layer, each already seen (so the graph has no cycle and is in order). */
+function inboundOf(layer: Json, where: string, seen: ReadonlyMap<string, number>): number[] {
+  const nodes = layer.inbound_nodes;
+  if (!Array.isArray(nodes) || nodes.length > 1) refuse(`${where} must be used once`);
+  const node: unknown = nodes[0] ?? [];
+  if (!Array.isArray(node) || node.length > MAX_INBOUND) refuse(`${where} has a bad input list`);
+  return node.map((entry: unknown) => {
+    const from: unknown = Array.isArray(entry) ? entry[0] : undefined;
+    const channels = typeof from === 'string' ? seen.get(from) : undefined;
+    if (channels === undefined || JSON.stringify(entry) !== JSON.stringify([from, 0, 0, {}])) refuse(`${where} (${String(layer.name)}) is not fed by a layer before it`);
+    return channels;
+  });
+}
+
+/** A graph of allowed layers in order, 128x128x1 in, the classifier out; returns the weights it needs. */
 function checkTopology(topology: Json, units: number): Expected {
   if (topology.class_name !== 'Model' && topology.class_name !== 'Functional') refuse('the topology is not a functional model');
   const config = record(topology.config, 'modelTopology.config');
   const layers = config.layers;
   if (!Array.isArray(layers) || layers.length < 3 || layers.length > MAX_LAYERS) refuse(`a model has 3 to ${MAX_LAYERS} layers`);
   const expected: Expected = new Map();
-  let channels = 0;
-  let previous = '';
+  const seen = new Map<string, number>();
+  let last = '';
   layers.forEach((value, i) => {
     const layer = record(value, `layer ${i}`);
     const where = `layer ${i}`;
     if (typeof layer.name !== 'string' || !LAYER_NAME.test(layer.name)) refuse(`${where} has a bad name`);
-    const inbound = i === 0 ? [] : [[[previous, 0, 0, {}]]];
-    if (JSON.stringify(layer.inbound_nodes) !== JSON.stringify(inbound)) refuse(`${where} (${layer.name}) is not fed by the layer before it`);
+    if (seen.has(layer.name)) refuse('two layers have the same name');
     if ((i === 0) !== (layer.class_name === 'InputLayer')) refuse('the first layer, and only it, must be the input');
-    channels = checkLayer(layer, where, channels, units, expected);
-    previous = layer.name;
+    if (i === 0 && JSON.stringify(layer.inbound_nodes) !== '[]') refuse('the input layer must have no inputs');
+    const inbound = i === 0 ? [] : inboundOf(layer, where, seen);
+    if (i > 0 && inbound.length === 0) refuse(`${where} (${layer.name}) has no input`);
+    seen.set(layer.name, checkLayer(layer, where, i === 0 ? [] : inbound, units, expected));
+    last = layer.name;
   });
-  const names = layers.map((l) => (l as Json).name);
-  if (new Set(names).size !== names.length) refuse('two layers have the same name');
-  for (const needed of ['features', POOLED_LAYER]) if (!names.includes(needed)) refuse(`it has no "${needed}" layer`);
-  if (previous !== CLASSIFIER_LAYER || JSON.stringify(config.output_layers) !== JSON.stringify([[CLASSIFIER_LAYER, 0, 0]])) refuse('its last layer and one output must be the classifier');
+  for (const needed of ['features', HEAD_FEATURES_LAYER]) if (!seen.has(needed)) refuse(`it has no "${needed}" layer`);
+  if (last !== CLASSIFIER_LAYER || JSON.stringify(config.output_layers) !== JSON.stringify([[CLASSIFIER_LAYER, 0, 0]])) refuse('its last layer and one output must be the classifier');
   return expected;
 }
 
