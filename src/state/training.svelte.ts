@@ -21,8 +21,13 @@ export const DEFAULTS: Record<FineTuneMode, TrainSettings> = {
   'last-block': { epochs: 8, learningRate: 1e-4, batchSize: 16, augment: true, patience: 3 },
 };
 
-/** The share of patients held out for validation, and the split's seed (fixed, so reruns compare). */
-const VALIDATION_FRACTION = 0.2;
+/**
+ * The share of patients held out for the reported figures, the share of the rest that decides
+ * when training stops, and the split's seed (fixed, so reruns compare). The held-out images
+ * choose nothing, so their figures are not flattered by the choice of epoch.
+ */
+const HELD_OUT_FRACTION = 0.2;
+const STOPPING_FRACTION = 0.15;
 const SPLIT_SEED = 1;
 
 type Phase = 'idle' | 'preparing' | 'training' | 'done';
@@ -42,7 +47,10 @@ export class TrainingState {
   step = $state<{ epoch: number; step: number; steps: number } | undefined>(undefined);
   history = $state.raw<EpochStats[]>([]);
   result = $state.raw<FineTuneResult | undefined>(undefined);
+  /** `validation` here is the held-out set; `train` also holds the early-stopping images. */
   split = $state.raw<Split | undefined>(undefined);
+  /** The kept weights' probabilities for each held-out image. */
+  heldOut = $state.raw<{ id: string; label: number; probabilities: number[] }[]>([]);
   /** The class names the draft was trained on (the labels may change after). */
   classNames = $state.raw<string[]>([]);
   /** Two classes: which one is the finding (sensitivity, AUC). */
@@ -53,9 +61,8 @@ export class TrainingState {
   private controller: AbortController | undefined;
 
   evaluation = $derived.by((): Evaluation | undefined => {
-    const r = this.result;
-    if (!r || r.validation.length === 0) return undefined;
-    return evaluate(this.classNames, r.validation, Math.min(this.positive, this.classNames.length - 1));
+    if (!this.result || this.heldOut.length === 0) return undefined;
+    return evaluate(this.classNames, this.heldOut, Math.min(this.positive, this.classNames.length - 1));
   });
   busy = $derived(this.phase === 'preparing' || this.phase === 'training');
 
@@ -68,8 +75,8 @@ export class TrainingState {
   blocker = $derived.by((): string | undefined => {
     if (!this.baseModelId) return 'Choose a base model.';
     if (teach.labels.classes.length < 2) return 'Make at least two classes.';
-    const empty = teach.labels.classes.filter((_, i) => (teach.counts[i] ?? 0) < 2);
-    if (empty.length > 0) return `${empty.join(', ')} need${empty.length === 1 ? 's' : ''} at least 2 images to be split into training and validation.`;
+    const empty = teach.labels.classes.filter((_, i) => (teach.counts[i] ?? 0) < 3);
+    if (empty.length > 0) return `${empty.join(', ')} need${empty.length === 1 ? 's' : ''} at least 3 images: for training, for deciding when to stop, and held out for the figures.`;
     return undefined;
   });
 
@@ -82,20 +89,23 @@ export class TrainingState {
     const signal = this.controller.signal;
     const classNames = [...teach.labels.classes];
     const labelled = teach.labelled;
-    const split = splitByPatient(labelled.map((i) => ({ id: i.id, label: i.label, ...(i.patient ? { patient: i.patient } : {}) })), VALIDATION_FRACTION, SPLIT_SEED);
-    Object.assign(this, { error: undefined, result: undefined, history: [], step: undefined, split, classNames, used: { ...this.settings }, phase: 'preparing' });
+    const split = splitByPatient(labelled.map((i) => ({ id: i.id, label: i.label, ...(i.patient ? { patient: i.patient } : {}) })), HELD_OUT_FRACTION, SPLIT_SEED);
+    const stopping = splitByPatient(split.train, STOPPING_FRACTION, SPLIT_SEED + 1);
+    Object.assign(this, { error: undefined, result: undefined, heldOut: [], history: [], step: undefined, split, classNames, used: { ...this.settings }, phase: 'preparing' });
     try {
       await prepareAll(base, labelled, (done, total) => (this.prepared = { done, total }), signal);
       this.phase = 'training';
       const s = this.settings;
       const result = await teachClient.fineTune({
         baseModelId: base, classNames, mode: this.mode, epochs: s.epochs, learningRate: s.learningRate, batchSize: s.batchSize, augment: s.augment, patience: s.patience,
-        train: split.train.map(({ id, label }) => ({ id, label })), validation: split.validation.map(({ id, label }) => ({ id, label })),
+        train: stopping.train.map(({ id, label }) => ({ id, label })), validation: stopping.validation.map(({ id, label }) => ({ id, label })),
       }, (progress) => {
         if (progress.kind === 'epoch') this.history = [...this.history, progress.stats];
         else this.step = progress;
       });
       this.history = result.history;
+      const held = await teachClient.predictPrepared(result.draftId, split.validation.map((i) => i.id));
+      this.heldOut = held.map((h, i) => ({ id: h.id, label: split.validation[i]?.label ?? 0, probabilities: h.probabilities }));
       this.result = result;
       this.phase = 'done';
     } catch (error) {
@@ -117,9 +127,9 @@ export class TrainingState {
     const r = this.result;
     if (!r) return undefined;
     const last = r.history.at(-1)?.epoch ?? 0;
-    const kept = r.bestEpoch === 0 ? 'kept epoch 0, the head fitted before the block was unfrozen (its validation loss was lowest)' : `kept epoch ${r.bestEpoch}, the lowest validation loss`;
+    const kept = r.bestEpoch === 0 ? 'kept epoch 0, the head fitted before the block was unfrozen (its validation loss was lowest)' : `kept epoch ${r.bestEpoch}, the lowest loss on the early-stopping images`;
     if (r.cancelled) return `Cancelled at epoch ${last}; ${kept} so far.`;
-    if (r.stoppedEarly) return `Stopped at epoch ${last}: validation loss had not improved for ${this.used.patience} epochs; ${kept}.`;
+    if (r.stoppedEarly) return `Stopped at epoch ${last}: the loss on the early-stopping images had not improved for ${this.used.patience} epochs; ${kept}.`;
     return `Trained all ${last} epochs; ${kept}.`;
   });
 }
