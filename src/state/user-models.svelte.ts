@@ -7,6 +7,7 @@ import { HilumError } from '../ml/client.ts';
 import { toUserMessage } from './messages.ts';
 import { teachClient } from './teach-client.ts';
 import { training } from './training.svelte.ts';
+import { storage } from './storage.svelte.ts';
 
 /** Storage errors arrive from the worker as words; a full disk gets the advice it needs. */
 export function modelStorageMessage(error: unknown): string {
@@ -58,6 +59,8 @@ export class UserModelsState {
       metrics: evaluation ? metricsRecord(evaluation) : {},
     }));
     if (saved) await this.afterChange(`Saved "${saved.name}".`);
+    // The first saved model is worth keeping: ask the browser not to evict this site's storage.
+    if (saved) void storage.afterFirstSave();
     return saved;
   }
 

@@ -1,0 +1,74 @@
+/**
+ * Decks end to end: built in the app from real DICOM files, exported as one zip, and imported
+ * in a fresh browser context after the server is gone and the network is off. The deck must
+ * list its cases and show the first case's image, and not one request may leave.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { useBuiltApp } from '../helpers/app-server.ts';
+import { skipWithoutData } from '../helpers/data.ts';
+import { CHEST_CASE, DECK_TITLE, buildAndExportDeck, canvasGreys, importDeckOffline, writeTemp, type ExportedDeck } from '../helpers/deck.ts';
+
+describe.skipIf(chromiumMissing || skipWithoutData)('teaching decks', () => {
+  const app = useBuiltApp({ headers: 'plain' });
+  let exported: ExportedDeck | undefined;
+
+  it('builds a deck from the chest CR and the MR series and exports it as one zip', async () => {
+    const w = await app.open();
+    exported = await buildAndExportDeck(w.page);
+    expect(exported.name).toBe('Chest_and_brain_year_3.hilum-deck.zip');
+    const entries = unzipSync(new Uint8Array(readFileSync(exported.path)));
+    const deck = JSON.parse(new TextDecoder().decode(entries['deck.json'])) as { title: string; cases: { diagnosis: string; choices: string[]; notes: string; frame: number; preset?: string; files: string[] }[] };
+    expect(deck.title).toBe(DECK_TITLE);
+    expect(deck.cases.map((c) => [c.diagnosis, c.frame, c.files.length])).toEqual([[CHEST_CASE.diagnosis, 0, 1], ['Normal brain MR', 2, 6]]);
+    expect(deck.cases[0]).toMatchObject({ choices: ['Normal', 'Pneumonia'], notes: CHEST_CASE.notes, preset: 'lung' });
+    // The DICOM bytes themselves travel: the chest film is the file as dropped.
+    const chest = deck.cases[0]?.files[0] ?? '';
+    expect(entries[chest]?.length).toBe(readFileSync(`${process.env.HILUM_DATA ?? '../shared/data'}/dicom/chest_radiograph/CR-MONO1-10-chest.dcm`).length);
+    // Saved in this browser, listed with its size, and it survives a reload.
+    await w.page.reload();
+    await w.page.getByTestId('deck').first().waitFor({ timeout: 30_000 });
+    expect(await w.page.getByTestId('deck-meta').first().textContent()).toMatch(/^2 cases, \d+\.\d MiB$/);
+    expect(w.external).toEqual([]);
+    await w.context.close();
+  });
+
+  it('refuses a tampered deck with its reason, and saves nothing of it', async () => {
+    const w = await app.open();
+    await w.page.getByTestId('mode-decks').click();
+    const entries = unzipSync(new Uint8Array(readFileSync(exported?.path ?? '')));
+    const { zipSync } = await import('fflate');
+    const tampered = writeTemp('evil.zip', zipSync({ ...entries, '../evil.sh': new TextEncoder().encode('rm -rf /') }));
+    await w.page.getByTestId('deck-import').setInputFiles(tampered);
+    await expect.poll(() => w.page.getByTestId('deck-error').textContent(), { timeout: 30_000 }).toMatch(/This deck was not imported: the entry "\.\.\/evil\.sh" points outside its folder/);
+    expect(await w.page.getByTestId('deck').count()).toBe(0);
+    await w.context.close();
+  });
+
+  it('imports in a fresh browser, offline with the server gone, and shows the first case', async () => {
+    if (!exported) throw new Error('the export test did not run');
+    const w = await importDeckOffline(app, exported.path);
+    expect(await w.page.getByTestId('deck-imported').textContent()).toBe(`Imported "${DECK_TITLE}" with 2 cases.`);
+    await w.page.getByTestId('deck').getByTestId('deck-open').click();
+    const titles = await w.page.getByTestId('deck-case').evaluateAll((items) => items.map((i) => i.getAttribute('data-title')));
+    expect(titles).toEqual(exported.caseTitles);
+    await w.page.getByTestId('deck-case').first().getByTestId('case-show').click();
+    await expect.poll(() => w.page.getByTestId('slice').textContent(), { timeout: 60_000 }).toBe('1 / 1');
+    await expect.poll(() => canvasGreys(w.page), { timeout: 30_000 }).toBeGreaterThan(20);
+    // The second case opens on the slice it was saved at.
+    await w.page.getByTestId('deck-case').nth(1).getByTestId('case-show').click();
+    await expect.poll(() => w.page.getByTestId('slice').textContent(), { timeout: 60_000 }).toBe('3 / 6');
+    // The field-use panel says what the cache holds, checked, and what storage is used.
+    await expect.poll(() => w.page.getByTestId('offline-ready').textContent(), { timeout: 30_000 }).toMatch(/^Ready to work offline/);
+    expect(await w.page.getByTestId('storage-used').textContent()).toMatch(/MB|GB/);
+    // Saving the first deck asked the browser to keep storage, and its answer is said plainly.
+    await expect.poll(() => w.page.getByTestId('storage-persist-result').textContent(), { timeout: 30_000 }).toMatch(/^(Granted|Refused):/);
+    const granted = (await w.page.getByTestId('storage-persist-result').textContent())?.startsWith('Granted') ?? false;
+    expect(await w.page.getByTestId('storage-persisted').textContent()).toMatch(granted ? /^yes/ : /^no/);
+    expect(w.external).toEqual([]);
+    expect(w.consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e))).toEqual([]);
+    await w.context.close();
+  });
+});
