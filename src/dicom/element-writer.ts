@@ -96,7 +96,8 @@ export function sq(tag: number, items: DataElement[][]): DataElement {
   return { tag, vr: 'SQ', items };
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+/** Byte arrays joined end to end. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const part of parts) {

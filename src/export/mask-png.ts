@@ -4,6 +4,8 @@
  * canvas and no library is needed and the bytes are the same everywhere.
  */
 
+import { concat } from '../dicom/element-writer.ts';
+
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 let crcTable: Uint32Array | undefined;
@@ -51,11 +53,5 @@ export async function maskPng(mask: ArrayLike<number>, width: number, height: nu
   view.setUint32(4, height);
   header.set([8, 0, 0, 0, 0], 8);
   const parts = [new Uint8Array(SIGNATURE), chunk('IHDR', header), chunk('IDAT', await zlib(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concat(parts);
 }

@@ -9,20 +9,9 @@ import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { analyseFile } from '../helpers/app.ts';
 import { dataPath, skipWithoutData } from '../helpers/data.ts';
+import { overlayPixels } from '../helpers/canvas.ts';
 
-/** Canvas pixels that are clearly coloured (not grey), sampled on a grid: only an overlay makes them. */
-function colouredPixels(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=viewer-canvas]');
-    const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4 * 5) {
-      const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
-      if (Math.max(r, g, b) - Math.min(r, g, b) > 40) count++;
-    }
-    return count;
-  });
-}
+const colouredPixels = (page: Page): Promise<number> => overlayPixels(page, 'coloured', 5);
 
 describe.skipIf(chromiumMissing || skipWithoutData)('Grad-CAM heatmap', () => {
   const app = useBuiltApp({ headers: 'isolated' });

@@ -12,20 +12,9 @@ import type { Page } from 'playwright-core';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
+import { overlayPixels } from '../helpers/canvas.ts';
 
-/** Canvas pixels in the overlay's turquoise (64, 224, 208), sampled on a grid. */
-function outlinePixels(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=viewer-canvas]');
-    const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4 * 7) {
-      const [r, g, b] = [data[i] ?? 0, data[i + 1] ?? 0, data[i + 2] ?? 0];
-      if (g > r + 60 && b > r + 40) count++;
-    }
-    return count;
-  });
-}
+const outlinePixels = (page: Page): Promise<number> => overlayPixels(page, 'outline', 7);
 
 describe.skipIf(chromiumMissing || skipWithoutData)('lung outline', () => {
   const app = useBuiltApp({ headers: 'isolated' });
