@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { skipWithoutData } from '../helpers/data.ts';
@@ -39,11 +39,23 @@ describe.skipIf(chromiumMissing || skipWithoutData)('teaching decks', () => {
     const w = await app.open();
     await w.page.getByTestId('mode-decks').click();
     const entries = unzipSync(new Uint8Array(readFileSync(exported?.path ?? '')));
-    const { zipSync } = await import('fflate');
     const tampered = writeTemp('evil.zip', zipSync({ ...entries, '../evil.sh': new TextEncoder().encode('rm -rf /') }));
     await w.page.getByTestId('deck-import').setInputFiles(tampered);
     await expect.poll(() => w.page.getByTestId('deck-error').textContent(), { timeout: 30_000 }).toMatch(/This deck was not imported: the entry "\.\.\/evil\.sh" points outside its folder/);
     expect(await w.page.getByTestId('deck').count()).toBe(0);
+
+    // A carried model goes through the AI worker's own import checks; a broken one stops the import.
+    const deckJson = JSON.parse(new TextDecoder().decode(entries['deck.json'])) as Record<string, unknown>;
+    const meta = { id: 'user:x', name: 'Broken model', createdAt: '2026-01-01T00:00:00.000Z', baseModelId: 'pneumonia-cxr', baseModelVersion: '1.0.0', classNames: ['normal', 'tb'], mode: 'head', data: { train: [1, 1], validation: [1, 1] }, metrics: {} };
+    const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+    const withModel = writeTemp('model.zip', zipSync({
+      ...entries, 'deck.json': encode(JSON.stringify({ ...deckJson, model: { id: 'user:x', name: 'Broken model' } })),
+      'model/model.json': encode('{"format":"layers-model","modelTopology":{}}'), 'model/weights.bin': new Uint8Array(16), 'model/card.md': encode('# Broken'), 'model/meta.json': encode(JSON.stringify(meta)),
+    }));
+    await w.page.getByTestId('deck-import').setInputFiles(withModel);
+    await expect.poll(() => w.page.getByTestId('deck-error').textContent(), { timeout: 60_000 }).toMatch(/^This deck was not imported: its model was refused \(.*not a valid Hilum model/);
+    expect(await w.page.getByTestId('deck').count()).toBe(0);
+    expect(w.external).toEqual([]);
     await w.context.close();
   });
 
