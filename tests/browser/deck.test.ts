@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
-import { skipWithoutData } from '../helpers/data.ts';
-import { CHEST_CASE, DECK_TITLE, buildAndExportDeck, canvasGreys, importDeckOffline, writeTemp, type ExportedDeck } from '../helpers/deck.ts';
+import { dataPath, skipWithoutData } from '../helpers/data.ts';
+import { CHEST_CASE, DECK_TITLE, MR_FILES, buildAndExportDeck, canvasGreys, importDeckOffline, waitUntilCached, writeTemp, type ExportedDeck } from '../helpers/deck.ts';
 
 describe.skipIf(chromiumMissing || skipWithoutData)('teaching decks', () => {
   const app = useBuiltApp({ headers: 'plain' });
@@ -37,6 +37,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('teaching decks', () => {
 
   it('refuses a tampered deck with its reason, and saves nothing of it', async () => {
     const w = await app.open();
+    await waitUntilCached(w.page);
     await w.page.getByTestId('mode-decks').click();
     const entries = unzipSync(new Uint8Array(readFileSync(exported?.path ?? '')));
     const tampered = writeTemp('evil.zip', zipSync({ ...entries, '../evil.sh': new TextEncoder().encode('rm -rf /') }));
@@ -56,6 +57,35 @@ describe.skipIf(chromiumMissing || skipWithoutData)('teaching decks', () => {
     await expect.poll(() => w.page.getByTestId('deck-error').textContent(), { timeout: 60_000 }).toMatch(/^This deck was not imported: its model was refused \(.*not a valid Hilum model/);
     expect(await w.page.getByTestId('deck').count()).toBe(0);
     expect(w.external).toEqual([]);
+    await w.context.close();
+  });
+
+  it('says plainly when the disk is full, and keeps the deck saved before', async () => {
+    const w = await app.open();
+    await waitUntilCached(w.page);
+    // The browser's own quota for this origin: what the cached app uses plus 1 MB, so the chest
+    // film (0.4 MB) fits and the MR series (1.2 MB) does not. Set before the decks database
+    // opens; estimate() keeps reporting a large quota, as Chrome does on purpose, so the write
+    // itself must fail and be explained.
+    const usage = await w.page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    const cdp = await w.context.newCDPSession(w.page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: app.server.origin, quotaSize: usage + 1_000_000 });
+    await w.page.getByTestId('mode-decks').click();
+    await w.page.getByTestId('deck-title-input').fill('Full disk');
+    await w.page.getByTestId('deck-create').click();
+    await w.page.getByTestId('files-input').setInputFiles(dataPath('dicom/chest_radiograph/CR-MONO1-10-chest.dcm'));
+    await expect.poll(() => w.page.getByTestId('slice').textContent(), { timeout: 60_000 }).toBe('1 / 1');
+    await w.page.getByTestId('deck-add-case').click();
+    await expect.poll(() => w.page.getByTestId('deck-case').count(), { timeout: 30_000 }).toBe(1);
+    await w.page.getByRole('button', { name: 'Close all images' }).click();
+    await w.page.getByTestId('files-input').setInputFiles(MR_FILES.map((f) => dataPath('dicom/mr_series_bbmri_6slice', f)));
+    await expect.poll(() => w.page.getByTestId('slice').textContent(), { timeout: 60_000 }).toBe('1 / 6');
+    await w.page.getByTestId('deck-add-case').click();
+    await expect.poll(() => w.page.getByTestId('deck-error').textContent(), { timeout: 30_000 }).toMatch(/storage for this site is full, so this change was not saved; the copy saved before is unchanged/);
+    expect(await w.page.getByTestId('deck-case').count()).toBe(1);
+    await w.page.reload();
+    await w.page.getByTestId('deck').filter({ hasText: 'Full disk' }).getByTestId('deck-open').click();
+    expect(await w.page.getByTestId('deck-case').count()).toBe(1);
     await w.context.close();
   });
 

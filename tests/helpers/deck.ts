@@ -14,7 +14,7 @@ import { dataPath } from './data.ts';
 
 export const DECK_TITLE = 'Chest and brain, year 3';
 export const CHEST_CASE = { diagnosis: 'Normal chest', choices: 'Normal, Pneumonia', notes: 'Start with the hila.' };
-const MR_FILES = ['bbmri-53323131.dcm', 'bbmri-53323275.dcm', 'bbmri-53323419.dcm', 'bbmri-53323563.dcm', 'bbmri-53323707.dcm', 'bbmri-53323851.dcm'];
+export const MR_FILES = ['bbmri-53323131.dcm', 'bbmri-53323275.dcm', 'bbmri-53323419.dcm', 'bbmri-53323563.dcm', 'bbmri-53323707.dcm', 'bbmri-53323851.dcm'];
 
 export interface ExportedDeck {
   /** The downloaded zip on disk. */
@@ -46,10 +46,20 @@ export function canvasGreys(page: Page): Promise<number> {
 }
 
 /**
+ * On a host without headers the first visit reloads once, when the service worker has cached
+ * the app and can make the page isolated; wait for that before working on the page, or the
+ * reload wipes what was done.
+ */
+export async function waitUntilCached(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => self.crossOriginIsolated && navigator.serviceWorker.controller !== null), { timeout: 60_000, interval: 500 }).toBe(true);
+}
+
+/**
  * In the Decks view: a new deck, the chest CR as case 1 (diagnosis, choices, notes filled in)
  * and the six-slice MR at its third slice as case 2, exported as one file.
  */
 export async function buildAndExportDeck(page: Page): Promise<ExportedDeck> {
+  await waitUntilCached(page);
   await page.getByTestId('mode-decks').click();
   await page.getByTestId('deck-title-input').fill(DECK_TITLE);
   await page.getByTestId('deck-create').click();
@@ -97,7 +107,7 @@ export function writeTemp(name: string, bytes: Uint8Array): string {
  */
 export async function importDeckOffline(app: BuiltApp, zipPath: string): Promise<WatchedContext> {
   const w = await app.open();
-  await expect.poll(() => w.page.evaluate(() => self.crossOriginIsolated && navigator.serviceWorker.controller !== null), { timeout: 60_000, interval: 500 }).toBe(true);
+  await waitUntilCached(w.page);
   await app.server.close();
   await w.context.setOffline(true);
   await w.page.reload();
