@@ -113,9 +113,10 @@ describe('a hostile or broken deck zip is refused with its reason', () => {
   });
 
   it('stops an entry that inflates past its cap although its header declares nothing', async () => {
-    const out: Uint8Array[] = [];
+    const out: BlobPart[] = [];
     const zip = new Zip((error, chunk) => {
-      if (!error) out.push(chunk);
+      // fflate's chunks are over plain ArrayBuffers; the DOM types want that said.
+      if (!error) out.push(chunk as Uint8Array<ArrayBuffer>);
     });
     // Streamed entries carry no size up front: only counting what really inflates catches this.
     const bomb = new ZipDeflate('deck.json', { level: 9 });
