@@ -10,10 +10,17 @@ export function vote(tally: QuizTally, choice: string, delta: 1 | -1): QuizTally
   return { ...tally, votes: { ...tally.votes, [choice]: next } };
 }
 
-/** Answers match whatever their case and spacing: "Pneumonia" is the model's "pneumonia". */
-export function sameAnswer(a: string, b: string): boolean {
+/**
+ * Whether an answer names the truth: whatever the case and spacing ("Pneumonia" is the model's
+ * "pneumonia"), and as its first words, since a teacher writes the truth more fully than the
+ * quiz's choices ("Normal" names "Normal chest"; "pneumonia" does not name "No pneumonia").
+ */
+export function sameAnswer(answer: string, truth: string): boolean {
   const norm = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
-  return norm(a) === norm(b);
+  const [a, t] = [norm(answer), norm(truth)];
+  if (a === '' || t === '') return false;
+  const [short, long] = a.length <= t.length ? [a, t] : [t, a];
+  return long === short || (long.startsWith(short) && /^[\s,;:.(-]/.test(long.slice(short.length)));
 }
 
 /** The choice with the most votes; undefined with no votes or when the top is a tie. */

@@ -21,6 +21,11 @@ describe('quiz tally and summary', () => {
     expect(majority({ Normal: 0 })).toBeUndefined();
     expect(sameAnswer(' pneumonia ', 'Pneumonia')).toBe(true);
     expect(sameAnswer('TB', 'Normal')).toBe(false);
+    expect(sameAnswer('Normal', 'Normal chest')).toBe(true);
+    expect(sameAnswer('pneumonia', 'Pneumonia, right lower lobe')).toBe(true);
+    expect(sameAnswer('pneumonia', 'No pneumonia')).toBe(false);
+    expect(sameAnswer('Norm', 'Normal')).toBe(false);
+    expect(sameAnswer('', 'Normal')).toBe(false);
   });
 
   it("reads the model's verdict at its operating point, or its top label without one", () => {

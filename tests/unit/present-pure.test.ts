@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STOPPED, clock, elapsed, pause, reset, start } from '../../src/teach/present-timer.ts';
 import { contrastRatio, parseColour } from '../../src/render/contrast.ts';
+import { windowShows } from '../../src/render/present-window.ts';
 
 describe('presenter timer', () => {
   it('counts only while running, across pauses, and resets to zero keeping its state', () => {
@@ -28,5 +29,18 @@ describe('contrast', () => {
     expect(parseColour('rgba(1, 2, 3, 0.5)')).toEqual([1, 2, 3]);
     expect(parseColour('#0a0B0c')).toEqual([10, 11, 12]);
     expect(parseColour('red')).toBeUndefined();
+  });
+});
+
+describe('presented window', () => {
+  const lung = { center: -600, width: 1500 };
+  it('keeps a preset that shows the image and drops one that leaves it one flat shade', () => {
+    // A chest CT slice: air, lung and soft tissue, most of it on the lung window's ramp.
+    const ct = Int16Array.from({ length: 10_000 }, (_, i) => (i % 4 === 0 ? -1000 : i % 4 === 1 ? -800 : i % 4 === 2 ? 40 : 900));
+    expect(windowShows(lung, ct)).toBe(true);
+    // A radiograph's raw 0..979 values (MONOCHROME1 CR): under 1% between -1350 and 150.
+    const cr = Uint16Array.from({ length: 10_000 }, (_, i) => (i < 60 ? 0 : 400 + (i % 580)));
+    expect(windowShows(lung, cr)).toBe(false);
+    expect(windowShows(lung, new Uint16Array(0))).toBe(false);
   });
 });
