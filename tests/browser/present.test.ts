@@ -6,12 +6,16 @@
  * probability, its heatmap on the canvas, the lung outline), the summary's counts, and the
  * notes window following along over its BroadcastChannel.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { contrastRatio, parseColour } from '../../src/render/contrast.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { skipWithoutData } from '../helpers/data.ts';
+import { balanced, shenzhenRows } from '../helpers/shenzhen.ts';
 import { CHEST_CASE, buildAndExportDeck, importDeckOffline } from '../helpers/deck.ts';
 
 /** Pixels of the room's canvas, sampled on a grid: warm ones only the heatmap makes, teal ones only the outline. */
@@ -162,6 +166,41 @@ describe.skipIf(chromiumMissing || skipWithoutData)('presenting a deck offline',
     await page.keyboard.press('Escape');
     await present.waitFor({ state: 'detached' });
     await notes.getByTestId('notes-ended').waitFor();
+    expect(w.external).toEqual([]);
+    await w.context.close();
+  });
+});
+
+describe.skipIf(chromiumMissing || skipWithoutData)('the live learning demo in the presenter', () => {
+  const app = useBuiltApp({ headers: 'isolated' });
+  const temp = mkdtempSync(join(tmpdir(), 'hilum-live-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('fine-tunes on a labelled folder with the curves and held-out metrics on the projector', async () => {
+    // 40 Shenzhen films, half TB, as a folder with one subfolder per class.
+    for (const row of balanced(shenzhenRows(), 'train', 40)) {
+      const dir = join(temp, 'films', row.label === 1 ? 'tb' : 'normal');
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(row.path, join(dir, `${row.id}.png`));
+    }
+    const w = await app.open();
+    const page = w.page;
+    await buildAndExportDeck(page);
+    await page.getByTestId('deck-close').click();
+    await page.getByTestId('deck-present').first().click();
+    await page.getByTestId('present').waitFor();
+    await page.getByTestId('present-live').click();
+    await page.getByTestId('live-folder').setInputFiles(join(temp, 'films'));
+    await expect.poll(() => page.getByTestId('live-blocker').count(), { timeout: 60_000 }).toBe(0);
+    await page.getByTestId('live-train').click();
+    await page.getByTestId('live-metrics').waitFor({ timeout: 180_000 });
+    const auc = Number(await page.getByTestId('live-metrics-auc').first().getAttribute('data-value'));
+    expect(auc).toBeGreaterThan(0.5);
+    expect(auc).toBeLessThanOrEqual(1);
+    // The loss curves were drawn, both of them, over more than one epoch.
+    const paths = await page.locator('[data-testid=curve-loss] path').evaluateAll((els) => els.map((e) => (e.getAttribute('d') ?? '').split('L').length));
+    expect(paths.every((points) => points > 2)).toBe(true);
+    expect(await page.getByTestId('live-outcome').textContent()).toMatch(/kept epoch \d+/);
     expect(w.external).toEqual([]);
     await w.context.close();
   });
