@@ -12,6 +12,7 @@ import { quizSummary, vote } from '../teach/quiz-summary.ts';
 import { decks } from './decks.svelte.ts';
 import { toUserMessage } from './messages.ts';
 import { PresentCaseState } from './present-case.svelte.ts';
+import { worklist } from './worklist.svelte.ts';
 
 const EMPTY: ReadonlyMap<string, Blob> = new Map();
 
@@ -60,6 +61,7 @@ export class PresenterState {
 
   /** Present a saved deck: called from a click, so full screen is asked for before the deck is read. */
   async presentSaved(id: string): Promise<void> {
+    if (this.active || this.loading) return;
     this.requestFullscreen();
     this.loading = true;
     this.error = undefined;
@@ -75,6 +77,8 @@ export class PresenterState {
   }
 
   present(deck: Deck, files: ReadonlyMap<string, Blob>): void {
+    // One ML worker: a worklist running in the background would delay every reveal.
+    worklist.pause();
     Object.assign(this, { deck, files, nav: START, tallies: [], showIdentifying: false, live: false, active: true, notesBlocked: false });
     this.now = Date.now();
     this.timer = start(STOPPED, this.now);
