@@ -31,13 +31,15 @@ export class PresenterState {
   /** The live fine-tuning demo is on the projector instead of the case. */
   live = $state(false);
   loading = $state(false);
-  error = $state<string | undefined>(undefined);
+  /** A deck that could not be opened, said next to its Present button. */
+  error = $state<{ deckId: string; message: string } | undefined>(undefined);
   notesBlocked = $state(false);
   readonly image = new PresentCaseState();
   /** The deck's files, read once: not state, nothing renders from them. */
   private files: ReadonlyMap<string, Blob> = EMPTY;
   private channel: BroadcastChannel | undefined;
   private tick: ReturnType<typeof setInterval> | undefined;
+  private wakeLock: WakeLockSentinel | undefined;
 
   steps = $derived(this.deck?.cases.map((c) => c.reveal.length) ?? []);
   current = $derived(this.deck?.cases[this.nav.position]);
@@ -69,7 +71,7 @@ export class PresenterState {
       const { deck, files } = await decks.load(id);
       this.present(deck, files);
     } catch (error) {
-      this.error = `This deck could not be opened: ${toUserMessage(error)}`;
+      this.error = { deckId: id, message: `This deck could not be opened: ${toUserMessage(error)}` };
       await this.exitFullscreen();
     } finally {
       this.loading = false;
@@ -88,6 +90,16 @@ export class PresenterState {
     this.channel.onmessage = (event: MessageEvent) => this.onMessage(readMessage(event.data));
     this.openCurrent();
     this.broadcast();
+    void this.keepAwake();
+  }
+
+  /** A projector left alone for a long question must not go to sleep; refused or unsupported is fine. */
+  private async keepAwake(): Promise<void> {
+    try {
+      this.wakeLock = await navigator.wakeLock?.request('screen');
+    } catch {
+      this.wakeLock = undefined;
+    }
   }
 
   /**
@@ -157,6 +169,8 @@ export class PresenterState {
     clearInterval(this.tick);
     document.removeEventListener('fullscreenchange', this.onFullscreenChange);
     this.image.close();
+    void this.wakeLock?.release().catch(() => undefined);
+    this.wakeLock = undefined;
     Object.assign(this, { active: false, live: false, deck: undefined, files: EMPTY });
     await this.exitFullscreen();
   }
