@@ -181,7 +181,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('the live learning demo in t
   const temp = mkdtempSync(join(tmpdir(), 'hilum-live-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-  it('fine-tunes on a labelled folder with the curves and held-out metrics on the projector', async () => {
+  it('falls back to filling the window when full screen is refused, and fine-tunes live on a labelled folder', async () => {
     // 40 Shenzhen films, half TB, as a folder with one subfolder per class.
     for (const row of balanced(shenzhenRows(), 'train', 40)) {
       const dir = join(temp, 'films', row.label === 1 ? 'tb' : 'normal');
@@ -190,10 +190,19 @@ describe.skipIf(chromiumMissing || skipWithoutData)('the live learning demo in t
     }
     const w = await app.open();
     const page = w.page;
+    // This browser refuses full screen, as a locked-down lecture-hall PC may: the presenter must fill the window instead.
+    await page.addInitScript(() => {
+      Element.prototype.requestFullscreen = () => Promise.reject(new TypeError('Permissions check failed'));
+    });
+    await page.reload();
     await buildAndExportDeck(page);
     await page.getByTestId('deck-close').click();
     await page.getByTestId('deck-present').first().click();
-    await page.getByTestId('present').waitFor();
+    await page.getByTestId('present-fallback').waitFor();
+    expect(await page.getByTestId('present').getAttribute('data-fullscreen')).toBe('fallback');
+    const box = await page.getByTestId('present').boundingBox();
+    const viewport = page.viewportSize();
+    expect([box?.x, box?.y, box?.width, box?.height]).toEqual([0, 0, viewport?.width, viewport?.height]);
     await page.getByTestId('present-live').click();
     await page.getByTestId('live-folder').setInputFiles(join(temp, 'films'));
     await expect.poll(() => page.getByTestId('live-blocker').count(), { timeout: 60_000 }).toBe(0);
