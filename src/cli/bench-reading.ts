@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { ReadingResult } from '../lab/reading.ts';
+import type { FineTuneBench } from '../lab/finetune.ts';
 import { launchBrowser, watchedContext } from './chromium.ts';
 import { startStaticServer } from './static-server.ts';
 import { worklistThroughput } from './bench-worklist.ts';
@@ -29,6 +30,17 @@ async function readingJobs(browser: Browser, origin: string, setup: Setup, runs:
     await w.page.goto(`${origin}/lab.html?drill=reading&${setup.query}&runs=${runs}`);
     await w.page.waitForFunction(() => 'hilumReading' in window, undefined, { timeout: 900_000 });
     return await w.page.evaluate(() => (window as unknown as { hilumReading: ReadingResult }).hilumReading);
+  } finally {
+    await w.context.close();
+  }
+}
+
+async function fineTuneJobs(browser: Browser, origin: string, backend: string): Promise<FineTuneBench> {
+  const w = await watchedContext(browser, origin, 'block');
+  try {
+    await w.page.goto(`${origin}/lab.html?drill=finetune&backend=${backend}`);
+    await w.page.waitForFunction(() => 'hilumFineTune' in window, undefined, { timeout: 900_000 });
+    return await w.page.evaluate(() => (window as unknown as { hilumFineTune: FineTuneBench }).hilumFineTune);
   } finally {
     await w.context.close();
   }
@@ -79,6 +91,14 @@ export async function benchReading(dataRoot: string, runs: number): Promise<void
       console.log(`| ${setup.label} | ${ranOn} | ${r.threads ?? '-'} | ${cell(r.classifyMs)} | ${cell(r.heatmapMs)} | ${cell(r.lungsMs)} | ${cell(r.brainSeriesMs, 0)} | ${leaks} |`);
     }
     const drops = await dropToVerdict(browser, server.origin, join(dataRoot, CHEST_CR), Math.max(3, Math.min(runs, 7)));
+    console.log('\nFine-tuning in the ML worker, headless Chromium: 200 images (160 to train, 40 to stop on)\n');
+    console.log('| backend | threads | features of 200 images s | head to convergence s (epochs) | head total s | one last-block epoch s |');
+    console.log('|---|---|---|---|---|---|');
+    for (const backend of ['wasm', 'webgpu']) {
+      const t = await fineTuneJobs(browser, server.origin, backend);
+      const total = t.prepareSeconds !== undefined && t.headSeconds !== undefined ? t.prepareSeconds + t.headSeconds : undefined;
+      console.log(t.error ? `| ${backend} | - | failed: ${t.error} | | | |` : `| ${t.backend ?? '-'} | ${t.threads ?? '-'} | ${cell(t.prepareSeconds)} | ${cell(t.headSeconds)} (${t.headEpochs ?? '-'}) | ${cell(total)} | ${cell(t.lastBlockEpochSeconds)} |`);
+    }
     const worklist = await worklistThroughput(browser, server.origin, dataRoot);
     console.log(`\nWorklist: ${worklist.studies} studies (chest PNGs and CR DICOM studies) picked as one folder, every row settled in ${worklist.seconds.toFixed(1)} s: ${worklist.perMinute.toFixed(0)} studies/min; longest main-thread task during the run ${worklist.longestTaskMs.toFixed(0)} ms`);
     console.log(`\nDrop of a chest CR DICOM (${CHEST_CR}) to the classification shown, models cached, page reloaded each time, automatic backend: median ${median(drops).toFixed(0)} ms over ${drops.length} drops (${drops.join(', ')} ms)`);
