@@ -50,6 +50,8 @@ export async function runFineTuneBench(backend: BackendName): Promise<FineTuneBe
   try {
     const info = await client.backend();
     Object.assign(result, { backend: info.name, threads: info.threads });
+    // A software WebGPU adapter is some 40 times slower than WASM: minutes of training that say nothing about a GPU.
+    if (info.name === 'webgpu' && /swiftshader/i.test(info.adapter ?? '')) throw new Error(`skipped: software adapter (${info.adapter ?? ''}), no GPU to measure`);
     await client.loadModel('pneumonia-cxr');
     let start = performance.now();
     for (let i = 0; i < IMAGES; i += BATCH) {
