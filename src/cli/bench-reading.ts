@@ -47,13 +47,15 @@ async function fineTuneJobs(browser: Browser, origin: string, backend: string): 
 }
 
 /** Drop to verdict, the page reloaded each time (a fresh worker) after one visit cached the models. */
-async function dropToVerdict(browser: Browser, origin: string, file: string, runs: number): Promise<number[]> {
+async function dropToVerdict(browser: Browser, origin: string, file: string, runs: number, settleMs: number): Promise<number[]> {
   const w = await watchedContext(browser, origin);
   const times: number[] = [];
   try {
     for (let i = 0; i <= runs; i++) {
       await w.page.goto(`${origin}/`);
       await w.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 }).catch(() => undefined);
+      // The app builds the default classifier as soon as it opens; a user takes a moment to find the files.
+      if (settleMs > 0) await w.page.waitForTimeout(settleMs);
       const start = Date.now();
       await w.page.getByTestId('files-input').setInputFiles(file);
       await w.page.getByTestId('slice').waitFor({ timeout: 60_000 });
@@ -90,7 +92,6 @@ export async function benchReading(dataRoot: string, runs: number): Promise<void
       const ranOn = r.error ? `failed: ${r.error}` : (r.backend ?? '-');
       console.log(`| ${setup.label} | ${ranOn} | ${r.threads ?? '-'} | ${cell(r.classifyMs)} | ${cell(r.heatmapMs)} | ${cell(r.lungsMs)} | ${cell(r.brainSeriesMs, 0)} | ${leaks} |`);
     }
-    const drops = await dropToVerdict(browser, server.origin, join(dataRoot, CHEST_CR), Math.max(3, Math.min(runs, 7)));
     console.log('\nFine-tuning in the ML worker, headless Chromium: 200 images (160 to train, 40 to stop on)\n');
     console.log('| backend | threads | features of 200 images s | head to convergence s (epochs) | head total s | one last-block epoch s |');
     console.log('|---|---|---|---|---|---|');
@@ -101,7 +102,11 @@ export async function benchReading(dataRoot: string, runs: number): Promise<void
     }
     const worklist = await worklistThroughput(browser, server.origin, dataRoot);
     console.log(`\nWorklist: ${worklist.studies} studies (chest PNGs and CR DICOM studies) picked as one folder, every row settled in ${worklist.seconds.toFixed(1)} s: ${worklist.perMinute.toFixed(0)} studies/min; longest main-thread task during the run ${worklist.longestTaskMs.toFixed(0)} ms`);
-    console.log(`\nDrop of a chest CR DICOM (${CHEST_CR}) to the classification shown, models cached, page reloaded each time, automatic backend: median ${median(drops).toFixed(0)} ms over ${drops.length} drops (${drops.join(', ')} ms)`);
+    for (const settleMs of [0, 3000]) {
+      const drops = await dropToVerdict(browser, server.origin, join(dataRoot, CHEST_CR), Math.max(3, Math.min(runs, 7)), settleMs);
+      const when = settleMs === 0 ? 'dropped the moment the page opened (worker, backend and classifier still starting)' : `dropped ${settleMs / 1000} s after the page opened (the classifier already built)`;
+      console.log(`\nDrop of a chest CR DICOM (${CHEST_CR}) to the classification shown, models cached, page reloaded each time, ${when}: median ${median(drops).toFixed(0)} ms over ${drops.length} drops (${drops.join(', ')} ms)`);
+    }
   } finally {
     await browser.close();
     await server.close();
