@@ -7,8 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { openDicom } from '../../dicom/open.ts';
-import { DicomError } from '../../dicom/errors.ts';
+import { decodeOutcome } from '../../dicom/decode-outcome.ts';
 import { seededRandom } from '../../ml/random.ts';
 import { useNodeCodecs } from '../node-codecs.ts';
 import { mapSeed, MUTATIONS, type SeedMap } from './fuzz-mutations.ts';
@@ -57,18 +56,6 @@ function wrapConstructors(): void {
   }
 }
 
-async function attempt(bytes: Uint8Array): Promise<string> {
-  try {
-    const image = await openDicom(bytes);
-    await image.decodeFrame(0);
-    if (image.info.frames > 1) await image.decodeFrame(image.info.frames - 1);
-    return 'frame';
-  } catch (error) {
-    if (error instanceof DicomError) return error.code;
-    throw error;
-  }
-}
-
 async function run(job: FuzzJob): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('fuzz-worker runs in a worker thread');
@@ -87,7 +74,7 @@ async function run(job: FuzzJob): Promise<void> {
     counter.largest = 0;
     const started = performance.now();
     try {
-      const outcome = await attempt(input);
+      const outcome = await decodeOutcome(input);
       port.postMessage({ kind: 'outcome', index, outcome, ms: performance.now() - started, allocated: counter.total, largest: counter.largest, size: input.length } satisfies FuzzMessage);
     } catch (error) {
       port.postMessage({ kind: 'escaped', index, seed: seed.name, mutation: mutationName, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } satisfies FuzzMessage);
