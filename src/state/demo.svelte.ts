@@ -43,13 +43,15 @@ export class DemoState extends ModelRuns {
     this.heatError = undefined;
     this.scopeReasons = scopeReasons(model.scope, tags);
     await this.exclusive(async (signal, latest) => {
-      const result = await ml.classify(model.id, frameToGrey(frame), signal);
+      // One grey conversion for both calls; each call transfers its buffer away, so the first gets a copy.
+      const grey = frameToGrey(frame);
+      const result = await ml.classify(model.id, { ...grey, pixels: grey.pixels.slice() }, signal);
       if (latest()) this.result = result;
       this.noteRun(result);
       if (!latest()) return;
       // A heatmap that fails leaves the probability standing, with its own message.
       try {
-        const heatmap = await ml.heatmap(model.id, frameToGrey(frame), signal);
+        const heatmap = await ml.heatmap(model.id, grey, signal);
         if (latest()) this.heatmap = { ...heatmap, ref };
       } catch (error) {
         if (latest() && !signal.aborted) this.heatError = toUserMessage(error);
