@@ -10,6 +10,7 @@ import type { FineTuneBench } from '../lab/finetune.ts';
 import { launchBrowser, watchedContext } from './chromium.ts';
 import { startStaticServer } from './static-server.ts';
 import { worklistThroughput } from './bench-worklist.ts';
+import { median } from '../ml/overlap.ts';
 
 const CHEST_CR = 'dicom/chest_radiograph/CR-MONO1-10-chest.dcm';
 
@@ -69,12 +70,6 @@ async function dropToVerdict(browser: Browser, origin: string, file: string, run
     await w.context.close();
   }
   return times;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 const cell = (value: number | undefined, digits = 1): string => (value === undefined ? '-' : value.toFixed(digits));

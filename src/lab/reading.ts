@@ -7,6 +7,7 @@
 import type { BackendName, GreyImage } from '../ml/api.ts';
 import { MlClient } from '../ml/client.ts';
 import { syntheticImage } from './run.ts';
+import { median as middle } from '../ml/overlap.ts';
 
 export interface ReadingConfig {
   backend: BackendName;
@@ -39,12 +40,8 @@ export function parseReadingConfig(search: string): ReadingConfig {
   return { backend, threads: Number(params.get('threads') ?? 0), runs: Math.max(1, Number(params.get('runs') ?? 10)) };
 }
 
-function median(values: readonly number[]): number | undefined {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return undefined;
-  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
+/** The median, undefined when a job never ran (an error cut the run short). */
+const median = (values: readonly number[] | undefined): number | undefined => (values && values.length > 0 ? middle(values) : undefined);
 
 type Job = (image: GreyImage) => Promise<{ ms: number }>;
 
@@ -85,7 +82,7 @@ export async function runReading(config: ReadingConfig): Promise<ReadingResult> 
       times.series?.push(performance.now() - start);
     }
     result.jobs = result.counts.length;
-    Object.assign(result, { classifyMs: median(times.classify ?? []), heatmapMs: median(times.heatmap ?? []), lungsMs: median(times.lungs ?? []), brainSeriesMs: median(times.series ?? []) });
+    Object.assign(result, { classifyMs: median(times.classify), heatmapMs: median(times.heatmap), lungsMs: median(times.lungs), brainSeriesMs: median(times.series) });
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
   } finally {

@@ -5,6 +5,7 @@
  */
 import type { BackendName, BackendPreference, ClassifyResult, GreyImage } from '../ml/api.ts';
 import { MlClient } from '../ml/client.ts';
+import { median } from '../ml/overlap.ts';
 
 export interface LabConfig {
   backends: BackendName[];
@@ -50,12 +51,6 @@ export function syntheticImage(size = 256): GreyImage {
     }
   }
   return { width: size, height: size, pixels };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** The lab times classification; segmenters are listed in the same manifest. */

@@ -5,6 +5,7 @@
  */
 import type { Area } from '../ml/mask-measure.ts';
 import type { SeriesVolume } from './series-outline.ts';
+import { median as middle } from '../ml/overlap.ts';
 
 export type RowStatus = 'queued' | 'running' | 'done' | 'out-of-scope' | 'failed';
 
@@ -65,11 +66,9 @@ export function sortRows(rows: readonly WorklistRow[]): WorklistRow[] {
   return [...rows].sort(compareRows);
 }
 
+/** The median, undefined (not NaN) when nothing has been measured yet. */
 export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return values.length === 0 ? undefined : middle(values);
 }
 
 /** Milliseconds left: the median time per measured study times the studies not yet finished; unknown before the first one. */
