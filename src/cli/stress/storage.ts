@@ -13,11 +13,11 @@ import type { WatchedContext } from '../chromium.ts';
 import { startSession, type StressSession } from './session.ts';
 import type { CheckRow } from './table.ts';
 
-const OFFLINE_READY = 'Hilum is ready to work offline.';
-const UPDATE_OFFERED = 'A new version of Hilum is available.';
+export const OFFLINE_READY = 'Hilum is ready to work offline.';
+export const UPDATE_OFFERED = 'A new version of Hilum is available.';
 
 /** What a rebuild with a new version string changes: index.html, and its revision in sw.js's precache list. */
-function deploy(root: string, version: number): void {
+export function deploy(root: string, version: number): void {
   const html = readFileSync(join(root, 'index.html'), 'utf8');
   writeFileSync(join(root, 'index.html'), html.replace('</head>', `<!-- build stress-${version} --></head>`));
   const sw = readFileSync(join(root, 'sw.js'), 'utf8');
@@ -26,7 +26,7 @@ function deploy(root: string, version: number): void {
   writeFileSync(join(root, 'sw.js'), next);
 }
 
-const askForUpdate = (page: Page): Promise<void> => page.evaluate(async () => {
+export const askForUpdate = (page: Page): Promise<void> => page.evaluate(async () => {
   await (await navigator.serviceWorker.getRegistration())?.update().catch(() => undefined);
 });
 
