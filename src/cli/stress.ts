@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromiumMissing } from './chromium.ts';
 import { deviceLossCheck, worklistCrashCheck } from './stress/faults.ts';
+import { fineTuneCrashCheck, fineTuneDeployCheck } from './stress/finetune-faults.ts';
 import { fuzzCheck } from './stress/fuzz.ts';
 import { htmlTagCheck } from './stress/hostile.ts';
 import { loadCheck } from './stress/load.ts';
@@ -30,6 +31,7 @@ async function browserChecks(rows: CheckRow[]): Promise<void> {
   try {
     rows.push(await guarded('load: a CD of files', `${COUNTS.files} files`, () => loadCheck(session, DATA, COUNTS.files)));
     rows.push(await guarded('fault: AI worker killed mid-worklist', 'crash during a study', () => worklistCrashCheck(session, DATA)));
+    rows.push(await guarded('fault: AI worker killed mid fine-tune', 'crash during the epochs', () => fineTuneCrashCheck(session, DATA)));
     rows.push(await guarded('hostile input: HTML in a tag', 'PatientName with HTML', () => htmlTagCheck(session, DATA)));
     rows.push(await guarded('long session: consecutive inferences', `${COUNTS.inferences} inferences`, () => longSessionCheck(session, COUNTS.inferences)));
   } finally {
@@ -64,9 +66,8 @@ async function main(): Promise<number> {
     return storage[0] ?? notYet('fault: storage and deployment', '');
   }));
   if (storage.length > 0) rows.splice(rows.length - 1, 1, ...storage);
+  rows.push(await guarded('fault: new version deployed mid fine-tune', 'a deployment during training', () => fineTuneDeployCheck(DIST, DATA)));
   rows.push(
-    notYet('fault: AI worker killed mid fine-tune', 'fine-tuning (transfer learning) has not landed'),
-    notYet('fault: new version deployed mid fine-tune', 'fine-tuning (transfer learning) has not landed'),
     notYet('hostile input: malicious imported model', 'model import has not landed (its contract is in src/ml/api-finetune.ts)'),
   );
   rows.push(externalRequestsRow(rows), cspRow(DIST), await auditRow());

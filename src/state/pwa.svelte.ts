@@ -11,10 +11,18 @@ const UPDATE_CHECK_MS = 60 * 60 * 1000;
 export class PwaState {
   offlineReady = $state(false);
   updateWaiting = $state(false);
+  /** The user chose Reload while it would have lost work: the new version loads once nothing would. */
+  reloadDeferred = $state(false);
   private update: ((reload?: boolean) => Promise<void>) | undefined;
+  private unsaved: () => string | undefined = () => undefined;
 
-  /** `idle` says whether a reload now would lose nothing the user has done. */
-  register(idle: () => boolean): void {
+  /**
+   * `idle` says whether the page shows nothing yet (the one-time isolation reload may happen
+   * then); `unsaved` names, in words, work a reload would destroy (a training run, a model not
+   * yet saved), or returns undefined when there is none.
+   */
+  register(idle: () => boolean, unsaved?: () => string | undefined): void {
+    if (unsaved) this.unsaved = unsaved;
     if (!('serviceWorker' in navigator)) return;
     this.update = registerSW({
       immediate: true,
@@ -24,6 +32,8 @@ export class PwaState {
         if (idle()) reloadOnceForIsolation();
       },
       onNeedRefresh: () => {
+        // Workbox can say so twice for one new version (its 'waiting' and an external 'installed'): one offer is enough.
+        if (this.updateWaiting) return;
         this.updateWaiting = true;
         toasts.show('A new version of Hilum is available.', 'info', { label: 'Reload', run: () => void this.applyUpdate() });
       },
@@ -38,7 +48,38 @@ export class PwaState {
     });
   }
 
-  async applyUpdate(): Promise<void> {
+  /**
+   * Load the waiting version. A reload in the middle of a training run would throw the run away
+   * without a word, so then it waits: the user is told why, may still reload now, and otherwise
+   * the page reloads by itself as soon as nothing would be lost.
+   */
+  async applyUpdate(now = false): Promise<void> {
+    const losing = now ? undefined : this.unsaved();
+    if (!losing) {
+      await this.reloadOntoWaiting();
+      return;
+    }
+    if (this.reloadDeferred) return;
+    this.reloadDeferred = true;
+    toasts.show(`Not reloaded yet: a reload now would lose ${losing}. The new version loads by itself as soon as nothing would be lost.`, 'info', { label: 'Reload now', run: () => void this.applyUpdate(true) });
+    let fired = false;
+    const stop = $effect.root(() => {
+      $effect(() => {
+        if (fired || this.unsaved()) return;
+        fired = true;
+        queueMicrotask(() => stop());
+        void this.reloadOntoWaiting();
+      });
+    });
+  }
+
+  /**
+   * vite-plugin-pwa reloads after the waiting worker takes over only if a worker already
+   * controlled the page when it registered; in the tab of a first visit the new version would
+   * take control and the page would go on running the old code. So reload on the change here.
+   */
+  private async reloadOntoWaiting(): Promise<void> {
+    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
     await this.update?.(true);
   }
 }

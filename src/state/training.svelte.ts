@@ -1,8 +1,9 @@
-import type { EpochStats, FineTuneMode, FineTuneResult } from '../ml/api-finetune.ts';
+import type { EpochStats, FineTuneMode, FineTuneOptions, FineTuneResult } from '../ml/api-finetune.ts';
 import { splitByPatient, type Split } from '../teach/split.ts';
 import { evaluate, type Evaluation } from '../teach/evaluation.ts';
+import { HilumError } from '../ml/client.ts';
 import { toUserMessage } from './messages.ts';
-import { prepareAll } from './prepare.ts';
+import { prepareAll, type PrepareItem } from './prepare.ts';
 import { teachClient } from './teach-client.ts';
 import { teach } from './teach.svelte.ts';
 import { worklist } from './worklist.svelte.ts';
@@ -32,6 +33,8 @@ const SPLIT_SEED = 1;
 
 type Phase = 'idle' | 'preparing' | 'training' | 'done';
 
+const crashed = (error: unknown): boolean => error instanceof HilumError && error.code === 'worker-crashed';
+
 /**
  * Fine-tuning from the Teach view: split the labelled images by patient, send them to the
  * worker a batch at a time, train there with live curves, and grade the kept weights on the
@@ -58,6 +61,10 @@ export class TrainingState {
   /** The settings the shown result was trained with. */
   used = $state.raw<TrainSettings>({ ...DEFAULTS.head });
   error = $state<string | undefined>(undefined);
+  /** Said in the panel when the AI worker crashed during this run and the run was started again. */
+  restarted = $state<string | undefined>(undefined);
+  /** The id the shown result was saved under; until then a reload would lose it. */
+  savedAs = $state<string | undefined>(undefined);
   private controller: AbortController | undefined;
 
   evaluation = $derived.by((): Evaluation | undefined => {
@@ -91,30 +98,65 @@ export class TrainingState {
     const labelled = teach.labelled;
     const split = splitByPatient(labelled.map((i) => ({ id: i.id, label: i.label, ...(i.patient ? { patient: i.patient } : {}) })), HELD_OUT_FRACTION, SPLIT_SEED);
     const stopping = splitByPatient(split.train, STOPPING_FRACTION, SPLIT_SEED + 1);
-    Object.assign(this, { error: undefined, result: undefined, heldOut: [], history: [], step: undefined, split, classNames, used: { ...this.settings }, phase: 'preparing' });
+    Object.assign(this, { error: undefined, restarted: undefined, savedAs: undefined, result: undefined, heldOut: [], history: [], step: undefined, split, classNames, used: { ...this.settings }, phase: 'preparing' });
+    const s = this.settings;
+    const options: FineTuneOptions = {
+      baseModelId: base, classNames, mode: this.mode, epochs: s.epochs, learningRate: s.learningRate, batchSize: s.batchSize, augment: s.augment, patience: s.patience,
+      train: stopping.train.map(({ id, label }) => ({ id, label })), validation: stopping.validation.map(({ id, label }) => ({ id, label })),
+    };
     try {
-      await prepareAll(base, labelled, (done, total) => (this.prepared = { done, total }), signal);
-      this.phase = 'training';
-      const s = this.settings;
-      const result = await teachClient.fineTune({
-        baseModelId: base, classNames, mode: this.mode, epochs: s.epochs, learningRate: s.learningRate, batchSize: s.batchSize, augment: s.augment, patience: s.patience,
-        train: stopping.train.map(({ id, label }) => ({ id, label })), validation: stopping.validation.map(({ id, label }) => ({ id, label })),
-      }, (progress) => {
-        if (progress.kind === 'epoch') this.history = [...this.history, progress.stats];
-        else this.step = progress;
-      });
+      const result = await this.surviveOneCrash(() => this.runOnce(labelled, options, signal));
       this.history = result.history;
       const held = await teachClient.predictPrepared(result.draftId, split.validation.map((i) => i.id));
       this.heldOut = held.map((h, i) => ({ id: h.id, label: split.validation[i]?.label ?? 0, probabilities: h.probabilities }));
       this.result = result;
       this.phase = 'done';
     } catch (error) {
-      this.error = toUserMessage(error);
+      this.error = crashed(error) ? `${this.whereStopped()} again, so training was stopped. Your labels and saved models are safe; press Train to try again (a smaller batch size or mode 1 needs less memory).` : toUserMessage(error);
       this.phase = 'idle';
     } finally {
       this.controller = undefined;
     }
   }
+
+  /** Send the images the worker lacks (all of them in a fresh worker), then train there with live progress. */
+  private async runOnce(labelled: PrepareItem[], options: FineTuneOptions, signal: AbortSignal): Promise<FineTuneResult> {
+    await prepareAll(options.baseModelId, labelled, (done, total) => (this.prepared = { done, total }), signal);
+    this.phase = 'training';
+    return teachClient.fineTune(options, (progress) => {
+      if (progress.kind === 'epoch') this.history = [...this.history, progress.stats];
+      else this.step = progress;
+    });
+  }
+
+  /**
+   * A crashed worker takes the prepared features and the weights with it, so the run cannot go
+   * on from its epoch: it starts again once, from the beginning, in the fresh worker the client
+   * started. Labels (page and IndexedDB) and saved models (IndexedDB) were never in the worker's
+   * memory alone, so nothing else is redone. A second crash is reported, not retried.
+   */
+  private async surviveOneCrash(run: () => Promise<FineTuneResult>): Promise<FineTuneResult> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!crashed(error)) throw error;
+      this.restarted = `${this.whereStopped()}; it was restarted and this run began again from the start. Your labels and saved models were not touched.`;
+      Object.assign(this, { history: [], step: undefined, prepared: undefined, phase: 'preparing' });
+      return run();
+    }
+  }
+
+  private whereStopped(): string {
+    if (this.phase === 'preparing') return `The AI worker stopped while reading the images (${this.prepared?.done ?? 0} of ${this.prepared?.total ?? '?'} done)`;
+    return `The AI worker stopped at epoch ${this.history.at(-1)?.epoch ?? 0} of ${this.used.epochs}`;
+  }
+
+  /** What a page reload now would throw away, in words; the new version's reload waits for it. */
+  unsaved = $derived.by((): string | undefined => {
+    if (this.busy) return 'the training that is running';
+    if (this.result && !this.savedAs) return 'the model just trained, which is not saved yet';
+    return undefined;
+  });
 
   /** While preparing: stop sending images. While training: the worker stops after this step and keeps the best weights so far. */
   async cancel(): Promise<void> {

@@ -59,6 +59,8 @@ export class UserModelsState {
       metrics: evaluation ? metricsRecord(evaluation) : {},
     }));
     if (saved) await this.afterChange(`Saved "${saved.name}".`);
+    // Saved under the draft that is still shown: a reload (a new version's) no longer loses it.
+    if (saved && training.result?.draftId === result.draftId) training.savedAs = saved.id;
     // The first saved model is worth keeping: ask the browser not to evict this site's storage.
     if (saved) void storage.afterFirstSave();
     return saved;
