@@ -1,22 +1,9 @@
 /** The model card of the pneumonia classifier, written from measured figures only. */
 import type { Estimate } from '../ml/bootstrap.ts';
 import type { PublishFigures } from './publish-pneumonia.ts';
+import { gateSection } from './gate-card.ts';
 
 const fmt = (e: Estimate): string => `${e.value.toFixed(3)} (95% CI ${e.ci95[0].toFixed(3)}-${e.ci95[1].toFixed(3)})`;
-
-function gateRows(gate: Record<string, unknown> | undefined): string {
-  const labels: Record<string, string> = {
-    acceptKermanyTest: 'accepted: Kermany test chest X-rays',
-    acceptShenzhenTest: 'accepted: Shenzhen test chest X-rays (another hospital, adults)',
-    rejectBrainMriValPatients: 'rejected: brain MRI FLAIR slices of validation patients',
-    rejectCtMrDicomFrames: 'rejected: CT and MR DICOM frames',
-    rejectColourDicomFrames: 'rejected: colour DICOM frames (ultrasound, secondary capture)',
-  };
-  return Object.entries(labels).map(([key, label]) => {
-    const value = gate?.[key] as { n: number; rate: number } | undefined;
-    return `| ${label} | ${value?.n ?? '-'} | ${value ? (value.rate * 100).toFixed(1) + '%' : '-'} |`;
-  }).join('\n');
-}
 
 export function pneumoniaCard(f: PublishFigures): string {
   const t = f.test;
@@ -46,18 +33,7 @@ chest X-ray looks like pneumonia. A clinician must review every result.
 | Quantisation | float32: val AUC ${f.float32.valAuc.toFixed(4)}, test AUC ${f.float32.testAuc.toFixed(4)}, ${f.float32.bytes.toLocaleString('en')} bytes; float16: val AUC ${f.float16.valAuc.toFixed(4)}, test AUC ${f.float16.testAuc.toFixed(4)}, ${f.float16.bytes.toLocaleString('en')} bytes (shipped when the validation AUC moves by less than 0.005) |
 | Reproduce | \`npm run train -- --task pneumonia\` |
 
-## Applicability gate
-
-Before a result is trusted, Hilum measures how far the image is from the chest films this model
-was trained on: the Mahalanobis distance of the mean and spread of every block's activations
-(shrinkage ${String(f.gate?.shrink ?? '')}, chosen on brain MRI slices of training patients only). An image
-farther than ${Number(f.gate?.threshold ?? Number.NaN).toFixed(2)} (the 99.5th percentile of validation chest films) is
-out of scope, and the app says so.
-
-| set | n | rate |
-|---|---|---|
-${gateRows(f.gate)}
-
+${gateSection(f.gate)}
 ## Training history
 
 | epoch | loss | val AUC | images/s (WASM, 1 thread) |

@@ -62,13 +62,26 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
   if (shipHalf) cpSync(trial, dir, { recursive: true });
   // The gate is fitted on the weights that ship.
   figures.gate = await publishGate(dataRoot, PNEUMONIA_ID);
+  writeCardAndEntry(figures);
+  return figures;
+}
+
+/** `npm run train -- --task ood`: refit the gate of the shipped weights, then the card and manifest with it. */
+export async function republishGate(dataRoot: string): Promise<Record<string, unknown>> {
+  const figures = JSON.parse(readFileSync(join(MODELS_DIR, PNEUMONIA_ID, 'figures.json'), 'utf8')) as PublishFigures;
+  figures.gate = await publishGate(dataRoot, PNEUMONIA_ID);
+  writeCardAndEntry(figures);
+  return figures.gate;
+}
+
+function writeCardAndEntry(figures: PublishFigures): void {
+  const dir = join(MODELS_DIR, PNEUMONIA_ID);
   writeFileSync(join(dir, 'card.md'), pneumoniaCard(figures));
   writeFileSync(join(dir, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
   writeManifestEntry({
     id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: '1.0.0',
     input: { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' }, labels: ['normal', 'pneumonia'], positiveIndex: 1,
-    operatingPoint: threshold, card: 'card.md', gate: 'gate.json', scope: CHEST_FILMS,
+    operatingPoint: figures.threshold, card: 'card.md', gate: 'gate.json', scope: CHEST_FILMS,
     summary: `a ${figures.params.toLocaleString('en')}-parameter CNN trained by Hilum on paediatric chest X-rays; test AUC ${figures.test.auc.value.toFixed(3)}.`,
   }, ['model.json', 'weights.bin', 'card.md', 'gate.json']);
-  return figures;
 }

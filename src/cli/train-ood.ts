@@ -1,8 +1,9 @@
 /**
- * The applicability gate: Mahalanobis distance of an image's features (the pneumonia model's
- * `pooled` layer) from frontal chest X-rays (Kermany and Shenzhen training images). The
- * threshold is the 99.5th percentile on their validation images; acceptance and rejection are
- * then measured on held-out chest films, brain MRI slices, and CT, MR and colour DICOM frames.
+ * The applicability gate: Mahalanobis distance of an image's features (the mean and deviation
+ * of four blocks' activations, and the input's grey-level histogram) from frontal chest X-rays
+ * (Kermany and Shenzhen training images). The threshold is the 99.5th percentile on their
+ * validation images; acceptance and rejection are then measured on held-out chest films, brain
+ * MRI slices, and CT, MR, angiography and colour DICOM frames.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { GreyImage, ModelInput } from '../ml/api.ts';
 import { toModelInput } from '../ml/worker/preprocess.ts';
 import { fitGaussian, mahalanobis, type GaussianFit } from '../ml/mahalanobis.ts';
-import { GATE_LAYERS, activationStatistics } from '../ml/worker/gate.ts';
+import { GATE_HISTOGRAM_BINS, GATE_LAYERS, gateFeatures } from '../ml/worker/gate.ts';
 import { openDicom } from '../dicom/open.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
 import { readCsv } from './kermany.ts';
@@ -26,7 +27,10 @@ const INPUT: ModelInput = { width: 128, height: 128, channels: 1, preprocessing:
 async function features(extractor: tf.LayersModel, images: GreyImage[]): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let start = 0; start < images.length; start += 32) {
-    const batch = tf.tidy(() => activationStatistics(extractor.predict(tf.concat(images.slice(start, start + 32).map((im) => toModelInput(im, INPUT)))) as tf.Tensor[]));
+    const batch = tf.tidy(() => {
+      const x = tf.concat(images.slice(start, start + 32).map((im) => toModelInput(im, INPUT)));
+      return gateFeatures(extractor.predict(x) as tf.Tensor[], x, GATE_HISTOGRAM_BINS);
+    });
     const rows = (await batch.array()) as number[][];
     batch.dispose();
     out.push(...rows.map((r) => Float32Array.from(r)));
@@ -60,6 +64,7 @@ function percentile(values: number[], q: number): number {
 export interface GateFile {
   modelId: string;
   layers: string[];
+  histogramBins: number;
   shrink: number;
   threshold: number;
   mean: number[];
@@ -68,6 +73,17 @@ export interface GateFile {
 
 const SHRINK_CANDIDATES = [0.1, 0.01, 0.001, 0.0001];
 
+interface Candidate {
+  fit: GaussianFit;
+  histogramBins: number;
+  shrink: number;
+  threshold: number;
+  /** Share of the brain training slices rejected. */
+  rejected: number;
+  /** The nearest brain training slice's distance over the threshold: how far from passing it is. */
+  margin: number;
+}
+
 /**
  * Shrinkage is chosen on data the report never sees: chest films from the validation split
  * set the threshold, and brain MRI slices of *training* patients say how well each candidate
@@ -75,17 +91,53 @@ const SHRINK_CANDIDATES = [0.1, 0.01, 0.001, 0.0001];
  * The most regularised candidate that rejects at least 99.5% of those slices wins (a margin
  * over the 99% target); failing that, the one that rejects most.
  */
-function chooseShrink(fitFeatures: Float32Array[], valFeatures: Float32Array[], negatives: Float32Array[]): { fit: GaussianFit; shrink: number; threshold: number } {
-  let best: { fit: GaussianFit; shrink: number; threshold: number; rejected: number } | undefined;
+function chooseShrink(fitFeatures: Float32Array[], valFeatures: Float32Array[], negatives: Float32Array[], histogramBins: number): Candidate {
+  let best: Candidate | undefined;
   for (const shrink of SHRINK_CANDIDATES) {
     const fit = fitGaussian(fitFeatures, shrink);
     const threshold = percentile(valFeatures.map((f) => mahalanobis(fit, f)), 0.995);
-    const rejected = negatives.filter((f) => mahalanobis(fit, f) > threshold).length / negatives.length;
-    if (!best || rejected > best.rejected) best = { fit, shrink, threshold, rejected };
+    const distances = negatives.map((f) => mahalanobis(fit, f));
+    const rejected = distances.filter((d) => d > threshold).length / negatives.length;
+    if (!best || rejected > best.rejected) best = { fit, histogramBins, shrink, threshold, rejected, margin: Math.min(...distances) / threshold };
     if (rejected >= 0.995) return best;
   }
   if (!best) throw new Error('no shrinkage candidate');
   return best;
+}
+
+/** The statistics alone when a candidate has no histogram: the histogram is the last columns. */
+function withBins(rows: Float32Array[], bins: number): Float32Array[] {
+  return bins === GATE_HISTOGRAM_BINS ? rows : rows.map((r) => r.subarray(0, r.length - GATE_HISTOGRAM_BINS + bins));
+}
+
+/**
+ * With or without the input histogram, by the same brain training slices: the candidate that
+ * rejects more of them, then the one whose nearest slice is farther beyond the threshold.
+ */
+function chooseFeatures(fitFeatures: Float32Array[], valFeatures: Float32Array[], negatives: Float32Array[]): { chosen: Candidate; candidates: Candidate[] } {
+  const candidates = [0, GATE_HISTOGRAM_BINS].map((bins) => chooseShrink(withBins(fitFeatures, bins), withBins(valFeatures, bins), withBins(negatives, bins), bins));
+  const chosen = [...candidates].sort((a, b) => b.rejected - a.rejected || b.margin - a.margin)[0];
+  if (!chosen) throw new Error('no feature candidate');
+  return { chosen, candidates };
+}
+
+async function measure(dataRoot: string, extractor: tf.LayersModel, { fit, threshold, histogramBins }: Candidate): Promise<Record<string, { n: number; rate: number }>> {
+  const [kermany, shenzhen, lgg, dicom] = ['cxr-pneumonia-kermany-128', 'cxr-lung-seg-shenzhen-256', 'brain-mri-lgg-flair-128', 'dicom'].map((d) => join(dataRoot, d)) as [string, string, string, string];
+  const test = (r: Record<string, string>): boolean => r.suggested_split === 'test';
+  const distances = async (images: GreyImage[]): Promise<number[]> => withBins(await features(extractor, images), histogramBins).map((f) => mahalanobis(fit, f));
+  const rate = async (images: GreyImage[] | Promise<GreyImage[]>, accept: boolean): Promise<{ n: number; rate: number }> => {
+    const d = await distances(await images);
+    return { n: d.length, rate: d.filter((x) => (x <= threshold) === accept).length / d.length };
+  };
+  return {
+    acceptKermanyTest: await rate(pngs(kermany, 'labels.csv', test, 'path'), true),
+    acceptShenzhenTest: await rate(pngs(shenzhen, 'index.csv', test, 'image'), true),
+    rejectBrainMriValPatients: await rate(pngs(lgg, 'index.csv', (r) => r.patient_split === 'val', 'image'), false),
+    rejectCtMrDicomFrames: await rate(dicomFrames(dicom, (m) => m === 'CT' || m === 'MR'), false),
+    rejectAngiographyFrames: await rate(dicomFrames(dicom, (m) => m === 'XA'), false),
+    rejectColourDicomFrames: await rate(dicomFrames(dicom, (_m, samples) => samples === 3), false),
+    acceptChestDicomFrames: await rate(dicomFrames(dicom, (m) => m === 'CR' || m === 'DX'), true),
+  };
 }
 
 export async function trainGate(dataRoot: string, modelId = 'pneumonia-cxr'): Promise<{ gate: GateFile; figures: Record<string, unknown> }> {
@@ -95,23 +147,18 @@ export async function trainGate(dataRoot: string, modelId = 'pneumonia-cxr'): Pr
   const extractor = tf.model({ inputs: model.inputs, outputs: GATE_LAYERS.map((name) => model.getLayer(name).output as tf.SymbolicTensor) });
   const kermany = join(dataRoot, 'cxr-pneumonia-kermany-128');
   const shenzhen = join(dataRoot, 'cxr-lung-seg-shenzhen-256');
-  const lgg = join(dataRoot, 'brain-mri-lgg-flair-128');
   const split = (name: string) => (r: Record<string, string>): boolean => r.suggested_split === name;
   const fitFeatures = await features(extractor, [...pngs(kermany, 'labels.csv', split('train'), 'path', 1500), ...pngs(shenzhen, 'index.csv', split('train'), 'image')]);
   const valFeatures = await features(extractor, [...pngs(kermany, 'labels.csv', split('val'), 'path'), ...pngs(shenzhen, 'index.csv', split('val'), 'image')]);
-  const brainTrain = await features(extractor, pngs(lgg, 'index.csv', (r) => r.patient_split === 'train' && r.balanced_1000 === '1', 'image', 600));
-  const { fit, shrink, threshold } = chooseShrink(fitFeatures, valFeatures, brainTrain);
-  const distances = async (images: GreyImage[]): Promise<number[]> => (await features(extractor, images)).map((f) => mahalanobis(fit, f));
-  const rate = (d: number[], accept: boolean): { n: number; rate: number } => ({ n: d.length, rate: d.filter((x) => (x <= threshold) === accept).length / d.length });
+  const brainTrain = await features(extractor, pngs(join(dataRoot, 'brain-mri-lgg-flair-128'), 'index.csv', (r) => r.patient_split === 'train' && r.balanced_1000 === '1', 'image', 600));
+  const { chosen, candidates } = chooseFeatures(fitFeatures, valFeatures, brainTrain);
+  const { fit, histogramBins, shrink, threshold } = chosen;
   const figures = {
-    shrink, threshold,
-    acceptKermanyTest: rate(await distances(pngs(kermany, 'labels.csv', split('test'), 'path')), true),
-    acceptShenzhenTest: rate(await distances(pngs(shenzhen, 'index.csv', split('test'), 'image')), true),
-    rejectBrainMriValPatients: rate(await distances(pngs(lgg, 'index.csv', (r) => r.patient_split === 'val', 'image')), false),
-    rejectCtMrDicomFrames: rate(await distances(await dicomFrames(join(dataRoot, 'dicom'), (m) => m === 'CT' || m === 'MR')), false),
-    rejectColourDicomFrames: rate(await distances(await dicomFrames(join(dataRoot, 'dicom'), (_m, samples) => samples === 3)), false),
+    histogramBins, shrink, threshold,
+    selection: candidates.map((c) => ({ histogramBins: c.histogramBins, shrink: c.shrink, threshold: c.threshold, brainTrainRejected: c.rejected, brainTrainMargin: c.margin })),
+    ...(await measure(dataRoot, extractor, chosen)),
   };
-  const gate: GateFile = { modelId, layers: GATE_LAYERS, shrink, threshold, mean: Array.from(fit.mean), precision: Array.from(fit.precision) };
+  const gate: GateFile = { modelId, layers: GATE_LAYERS, histogramBins, shrink, threshold, mean: Array.from(fit.mean), precision: Array.from(fit.precision) };
   return { gate, figures };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run train -- --task <pneumonia|lungs|brain|tiny> [--quick] [--epochs N] [--steps N] [--data folder]`
+ * `npm run train -- --task <pneumonia|lungs|brain|ood|tiny> [--quick] [--epochs N] [--steps N] [--data folder]`
  * Reproduces a shipped model from the shared data. --quick trains briefly on the real data to
  * prove the pipeline learns, and publishes nothing.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { argValue, dataRoot } from './args.ts';
 import { MODELS_DIR } from './model-files.ts';
 import { PNEUMONIA_ID, trainPneumonia, type EpochRecord } from './train-pneumonia.ts';
-import { publishPneumonia } from './publish-pneumonia.ts';
+import { publishPneumonia, republishGate } from './publish-pneumonia.ts';
 import { LUNGS_ID, lungsPublish, trainLungs } from './train-lungs.ts';
 import { BRAIN_ID, brainPublish, trainBrain } from './train-brain.ts';
 import { publishSegmentation, type SegmentationPublish } from './publish-segmentation.ts';
@@ -70,8 +70,9 @@ const quick = process.argv.includes('--quick');
 if (task === 'pneumonia') await pneumonia(quick);
 else if (task === 'lungs') await segmentation({ train: trainLungs, publish: lungsPublish, id: LUNGS_ID, epochs: 24, steps: 50, quickSteps: 25 }, quick);
 else if (task === 'brain') await segmentation({ train: trainBrain, publish: brainPublish, id: BRAIN_ID, epochs: 30, steps: 60, quickSteps: 25 }, quick);
+else if (task === 'ood') console.log(JSON.stringify(await republishGate(dataRoot())));
 else if (task === 'tiny') await import('./train-tiny.ts');
 else {
-  console.error('usage: npm run train -- --task <pneumonia|lungs|brain|tiny> [--quick] [--epochs N] [--steps N] [--data folder]');
+  console.error('usage: npm run train -- --task <pneumonia|lungs|brain|ood|tiny> [--quick] [--epochs N] [--steps N] [--data folder]');
   process.exitCode = 2;
 }

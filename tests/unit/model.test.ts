@@ -4,7 +4,7 @@
  * tensor leak, and refusal of a tampered weights file.
  */
 import { describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -17,6 +17,8 @@ import { startStaticServer } from '../../src/cli/static-server.ts';
 import { serveModels } from '../helpers/models.ts';
 import { dataPath, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
 import { readGreyPngImage } from '../../src/cli/png.ts';
+import { openDicom } from '../../src/dicom/open.ts';
+import { frameToGrey } from '../../src/imaging/to-grey.ts';
 
 const ID = 'pneumonia-mnist-tiny';
 
@@ -78,5 +80,14 @@ describe.skipIf(skipWithoutData)('the pneumonia classifier and its applicability
     expect(chest.applicability?.applies).toBe(true);
     expect(brain.applicability?.applies).toBe(false);
     expect(brain.applicability?.distance).toBeGreaterThan(chest.applicability?.distance ?? Infinity);
+  });
+
+  it('calls an axial chest CT slice out of scope but accepts a chest CR film, both from DICOM', async () => {
+    const frame = async (path: string) => frameToGrey(await (await openDicom(new Uint8Array(readFileSync(dataPath('dicom', path))))).decodeFrame(0));
+    // The slice the activation statistics alone accepted: lungs and ribs, but a CT's flat grey levels.
+    const ct = await classify(ID_CXR, await frame('ct_single/tcia_covid19_ny_sbu_chest_ct_axial.dcm'));
+    const cr = await classify(ID_CXR, await frame('chest_radiograph/CR-MONO1-10-chest.dcm'));
+    expect(ct.applicability?.applies).toBe(false);
+    expect(cr.applicability?.applies).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The applicability gate in the worker: per-block activation statistics of the classifier,
- * their Mahalanobis distance from the training chest films, and the threshold set on
- * validation films (see src/cli/train-ood.ts and the model card).
+ * The applicability gate in the worker: per-block activation statistics of the classifier and
+ * the grey-level histogram of its input, their Mahalanobis distance from the training chest
+ * films, and the threshold set on validation films (see src/cli/train-ood.ts and the model card).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Applicability } from '../api.ts';
@@ -12,9 +12,18 @@ import { VARIANCE_EPSILON } from './mean-std-pooling.ts';
 /** The layers whose statistics the gate measures; the trainer and the worker share them. */
 export const GATE_LAYERS = ['block1_conv2', 'block2_conv2', 'block3_conv2', 'features'];
 
+/**
+ * Bins of the input histogram that gates fitted now append to the statistics. A gate file
+ * without `histogramBins` (fitted before) measures the statistics alone, as it was fitted.
+ */
+export const GATE_HISTOGRAM_BINS = 16;
+const MAX_HISTOGRAM_BINS = 256;
+
 export interface Gate {
   fit: GaussianFit;
   threshold: number;
+  layers: readonly string[];
+  histogramBins: number;
   /** The classifier with the gate layers as extra outputs: one forward pass serves both. */
   combined: tf.LayersModel;
 }
@@ -22,6 +31,7 @@ export interface Gate {
 interface GateJson {
   layers: string[];
   threshold: number;
+  histogramBins?: number;
   mean: number[];
   precision: number[];
 }
@@ -44,24 +54,57 @@ export function activationStatistics(activations: tf.Tensor[]): tf.Tensor2D {
   }), 1) as tf.Tensor2D;
 }
 
+/**
+ * The fraction of input pixels in each of `bins` equal grey-level bins (inputs are 0..1).
+ * A CT slice's flat soft tissue and empty corners fill a few bins where a film spreads over
+ * many; the activation statistics alone let an axial chest CT pass. Call inside tidy.
+ */
+export function inputHistogram(input: tf.Tensor, bins: number): tf.Tensor2D {
+  const n = input.shape[0] ?? 1;
+  const bin = tf.cast(tf.clipByValue(tf.floor(tf.mul(tf.reshape(input, [-1]), bins)), 0, bins - 1), 'int32') as tf.Tensor1D;
+  return tf.mean(tf.reshape(tf.cast(tf.oneHot(bin, bins), 'float32'), [n, -1, bins]), 1) as tf.Tensor2D;
+}
+
+/** What the gate measures: the activations' statistics, then the input's histogram if it has bins. Call inside tidy. */
+export function gateFeatures(activations: tf.Tensor[], input: tf.Tensor, histogramBins: number): tf.Tensor2D {
+  const statistics = activationStatistics(activations);
+  return histogramBins > 0 ? tf.concat([statistics, inputHistogram(input, histogramBins)], 1) as tf.Tensor2D : statistics;
+}
+
 export function parseGate(bytes: ArrayBuffer, model: tf.LayersModel): Gate {
   const json = JSON.parse(new TextDecoder().decode(bytes)) as GateJson;
   const dim = json.mean.length;
-  if (!Array.isArray(json.layers) || json.precision.length !== dim * dim || !(json.threshold > 0)) {
+  const histogramBins = json.histogramBins ?? 0;
+  if (!Array.isArray(json.layers) || json.precision.length !== dim * dim || !(json.threshold > 0) || !validBins(histogramBins) || statisticsSize(model, json.layers) + histogramBins !== dim) {
     throw new WorkerError('manifest-invalid', 'the applicability gate file is malformed');
   }
   return {
     fit: { mean: Float64Array.from(json.mean), precision: Float64Array.from(json.precision), dim },
     threshold: json.threshold,
+    layers: json.layers,
+    histogramBins,
     combined: withLayerOutputs(model, json.layers),
   };
+}
+
+/** Length of activationStatistics for these layers: a mean and a deviation per channel. */
+function statisticsSize(model: tf.LayersModel, layers: readonly string[]): number {
+  return layers.reduce((sum, name) => {
+    const shape = model.getLayer(name).outputShape;
+    const channels = Array.isArray(shape[0]) ? undefined : (shape as (number | null)[]).at(-1);
+    return sum + 2 * (channels ?? Number.NaN);
+  }, 0);
+}
+
+export function validBins(bins: unknown): bins is number {
+  return typeof bins === 'number' && Number.isInteger(bins) && bins >= 0 && bins <= MAX_HISTOGRAM_BINS;
 }
 
 /** Probabilities and applicability from one pass through the combined model. */
 export async function predictWithGate(gate: Gate, input: tf.Tensor4D): Promise<{ probabilities: Float32Array; applicability: Applicability }> {
   const [probabilities, features] = tf.tidy(() => {
     const [first, ...activations] = gate.combined.predict(input) as tf.Tensor[];
-    return [first as tf.Tensor, activationStatistics(activations)];
+    return [first as tf.Tensor, gateFeatures(activations, input, gate.histogramBins)];
   });
   try {
     const distance = mahalanobis(gate.fit, await features.data());

@@ -15,6 +15,8 @@ export const WEIGHTS_PATH = 'weights.bin';
 /** A Gaussian fitted to a user model's own activation statistics (last-block mode). */
 export interface GateData {
   layers: string[];
+  /** Bins of the input histogram after the statistics; 0 in models exported before it. */
+  histogramBins: number;
   threshold: number;
   shrink: number;
   mean: Float32Array;
@@ -134,7 +136,7 @@ export function toModelJson(artifacts: tf.io.ModelArtifacts, gate?: GateData): {
   };
   if (gate) {
     json.userDefinedMetadata = {
-      hilumGate: { layers: gate.layers, threshold: gate.threshold, shrink: gate.shrink, mean: toBase64(gate.mean), precision: toBase64(gate.precision) },
+      hilumGate: { layers: gate.layers, histogramBins: gate.histogramBins, threshold: gate.threshold, shrink: gate.shrink, mean: toBase64(gate.mean), precision: toBase64(gate.precision) },
     };
   }
   return { modelJson: JSON.stringify(json), weights };

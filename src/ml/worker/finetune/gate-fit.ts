@@ -1,15 +1,15 @@
 /**
  * The applicability gate refitted for a model whose last block was retrained: its
  * activation statistics moved, so the base model's Gaussian no longer describes them. As in
- * src/cli/train-ood.ts, a shrunk Gaussian on the training images' statistics and a threshold
- * at the 99.5th percentile of the validation images' distances. Shrinkage is fixed at 0.1
+ * src/cli/train-ood.ts, a shrunk Gaussian on the training images' statistics and input
+ * histograms, and a threshold at the 99.5th percentile of the validation images' distances. Shrinkage is fixed at 0.1
  * (the most regularised of train-ood's candidates): a user's set has no out-of-scope images
  * to choose it on, and usually fewer images than the 480 statistics.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelInput } from '../../api.ts';
 import { fitGaussian, mahalanobis } from '../../mahalanobis.ts';
-import { GATE_LAYERS, activationStatistics, withLayerOutputs } from '../gate.ts';
+import { GATE_HISTOGRAM_BINS, GATE_LAYERS, gateFeatures, withLayerOutputs } from '../gate.ts';
 import type { GateData } from './artifacts.ts';
 import { inputBatch } from './prepared.ts';
 import { nextTask } from './training.ts';
@@ -23,8 +23,9 @@ async function statistics(model: tf.LayersModel, ids: readonly string[], input: 
   const out: Float32Array[] = [];
   for (let start = 0; start < ids.length; start += BATCH) {
     const stats = tf.tidy(() => {
-      const [, ...activations] = combined.predict(inputBatch(ids.slice(start, start + BATCH), input)) as tf.Tensor[];
-      return activationStatistics(activations);
+      const x = inputBatch(ids.slice(start, start + BATCH), input);
+      const [, ...activations] = combined.predict(x) as tf.Tensor[];
+      return gateFeatures(activations, x, GATE_HISTOGRAM_BINS);
     });
     const values = await stats.data();
     const dim = stats.shape[1];
@@ -42,5 +43,5 @@ export async function refitGate(model: tf.LayersModel, trainIds: readonly string
   const distances = (await statistics(model, validationIds, input)).map((s) => mahalanobis(fit, s)).sort((a, b) => a - b);
   const threshold = distances[Math.min(distances.length - 1, Math.floor(QUANTILE * distances.length))] ?? Number.NaN;
   if (!(threshold > 0)) return undefined;
-  return { layers: [...GATE_LAYERS], threshold, shrink: REFIT_SHRINK, mean: Float32Array.from(fit.mean), precision: Float32Array.from(fit.precision) };
+  return { layers: [...GATE_LAYERS], histogramBins: GATE_HISTOGRAM_BINS, threshold, shrink: REFIT_SHRINK, mean: Float32Array.from(fit.mean), precision: Float32Array.from(fit.precision) };
 }

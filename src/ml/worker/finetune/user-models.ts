@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelEntry, ModelInput } from '../../api.ts';
 import type { ModelFiles, UserModelMeta } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';
-import { GATE_LAYERS, withLayerOutputs, type Gate } from '../gate.ts';
+import { withLayerOutputs, type Gate } from '../gate.ts';
 import { USER_MODEL_PREFIX, forgetModel, getManifest, getModel, setUserModelSource, type LoadedModel } from '../registry.ts';
 import { CLASSIFIER_LAYER } from './artifacts.ts';
 import { userModelCard } from './card.ts';
@@ -99,11 +99,11 @@ async function gateFor(id: string, model: tf.LayersModel, meta: UserModelMeta, p
   }
   if (base && (await backboneEquals(model, base.model))) {
     sameBackbone.set(id, meta.baseModelId);
-    if (base.gate) return { fit: base.gate.fit, threshold: base.gate.threshold, combined: withLayerOutputs(model, GATE_LAYERS) };
+    if (base.gate) return { fit: base.gate.fit, threshold: base.gate.threshold, layers: base.gate.layers, histogramBins: base.gate.histogramBins, combined: withLayerOutputs(model, base.gate.layers) };
   }
   const g = parsed.gate;
   if (!g) return undefined;
-  return { fit: { mean: Float64Array.from(g.mean), precision: Float64Array.from(g.precision), dim: g.mean.length }, threshold: g.threshold, combined: withLayerOutputs(model, g.layers) };
+  return { fit: { mean: Float64Array.from(g.mean), precision: Float64Array.from(g.precision), dim: g.mean.length }, threshold: g.threshold, layers: g.layers, histogramBins: g.histogramBins, combined: withLayerOutputs(model, g.layers) };
 }
 
 async function buildUserModel(id: string): Promise<Omit<LoadedModel, 'backend'>> {

@@ -8,6 +8,7 @@ import type { UserModelMeta } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';
 import { CLASSIFIER_LAYER, HEAD_FEATURES_LAYER, fromBase64, type GateData } from './artifacts.ts';
 import { MeanStdPooling2D } from '../mean-std-pooling.ts';
+import { validBins } from '../gate.ts';
 
 export const MAX_WEIGHT_BYTES = 20 * 1024 * 1024;
 const MAX_JSON_CHARS = 4 * 1024 * 1024;
@@ -206,13 +207,16 @@ function parseGateJson(value: unknown): GateData {
   const layers = g.layers;
   if (!Array.isArray(layers) || layers.length === 0 || layers.length > 8 || !layers.every((l) => typeof l === 'string' && LAYER_NAME.test(l))) refuse('the gate names bad layers');
   if (typeof g.threshold !== 'number' || !(g.threshold > 0) || !Number.isFinite(g.threshold)) refuse('the gate threshold must be a positive number');
+  // Models exported before the gate measured the input histogram carry no bins.
+  const histogramBins = g.histogramBins ?? 0;
+  if (!validBins(histogramBins)) refuse('the gate histogram bins must be a whole number from 0 to 256');
   if (typeof g.shrink !== 'number' || !(g.shrink >= 0 && g.shrink <= 1)) refuse('the gate shrinkage must be from 0 to 1');
   if (typeof g.mean !== 'string' || typeof g.precision !== 'string' || g.precision.length > 8 * 1024 * 1024) refuse('the gate arrays are malformed');
   const mean = fromBase64(g.mean);
   const precision = fromBase64(g.precision);
-  if (mean.length === 0 || mean.length > 2048 || precision.length !== mean.length * mean.length) refuse('the gate covariance does not match its mean');
+  if (mean.length <= histogramBins || mean.length > 2048 || precision.length !== mean.length * mean.length) refuse('the gate covariance does not match its mean');
   if (!mean.every(Number.isFinite) || !precision.every(Number.isFinite)) refuse('the gate holds values that are not numbers');
-  return { layers: layers as string[], threshold: g.threshold, shrink: g.shrink, mean, precision };
+  return { layers: layers as string[], histogramBins, threshold: g.threshold, shrink: g.shrink, mean, precision };
 }
 
 export interface ParsedModelJson {
