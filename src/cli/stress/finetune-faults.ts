@@ -43,8 +43,7 @@ async function savedWork(page: Page, folder: { root: string; images: number }, n
 
 /** Kill the worker once a run reports epoch `at`; the epoch it was at. */
 async function killAt(page: Page, at: number): Promise<{ epoch: number; killed: number }> {
-  await epochReached(page, at);
-  const epoch = await shownEpoch(page);
+  const epoch = await epochReached(page, at);
   return { epoch, killed: await killAiWorker(page) };
 }
 

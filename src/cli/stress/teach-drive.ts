@@ -39,9 +39,13 @@ export async function setRun(page: Page, epochs: number, patience: number): Prom
   await page.getByLabel('Stop after').fill(String(patience));
 }
 
-/** Until the running training reports epoch `n` or later. */
-export async function epochReached(page: Page, n: number): Promise<void> {
-  await page.waitForFunction((at) => Number(/^Epoch (\d+)/.exec(document.querySelector('[data-testid=train-progress]')?.textContent ?? '')?.[1] ?? 0) >= at, n, { timeout: 120_000, polling: 50 });
+/** Until the running training reports epoch `n` or later; the epoch it reported then. */
+export async function epochReached(page: Page, n: number): Promise<number> {
+  const handle = await page.waitForFunction((at) => {
+    const epoch = Number(/^Epoch (\d+)/.exec(document.querySelector('[data-testid=train-progress]')?.textContent ?? '')?.[1] ?? 0);
+    return epoch >= at ? epoch : 0;
+  }, n, { timeout: 120_000, polling: 50 });
+  return Number(await handle.jsonValue());
 }
 
 /** Press Train and wait until epochs are being reported. */
