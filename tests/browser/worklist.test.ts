@@ -132,13 +132,20 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
     await w.page.getByTestId('folder-input').setInputFiles(folder);
     await w.page.locator('[data-testid=worklist-row][data-status=running]').waitFor({ timeout: 60_000 });
     // A real crash: an uncaught error in the AI worker, as an out-of-memory abort would raise,
-    // thrown as the next call arrives, so it lands inside a study rather than between two.
+    // thrown instead of the next answer, so it lands inside a study rather than between two
+    // however quickly the backend computes (single-threaded WASM can answer within one task).
     let crashed = 0;
     for (const worker of w.page.workers()) {
       // Short-lived helper workers (WASM threads, codecs) may be gone by now.
       const name = await worker.evaluate(() => self.name).catch(() => '');
       if (name !== 'hilum-ml') continue;
-      await worker.evaluate(() => self.addEventListener('message', () => void setTimeout(() => { throw new Error('crash from the test'); }), { once: true }));
+      await worker.evaluate(() => {
+        const post = self.postMessage.bind(self);
+        self.postMessage = (() => {
+          self.postMessage = post;
+          setTimeout(() => { throw new Error('crash from the test'); });
+        }) as typeof self.postMessage;
+      });
       crashed++;
     }
     expect(crashed).toBe(1);

@@ -5,7 +5,6 @@
  * as "no GPU" unless the user asks for WebGPU explicitly.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -47,10 +46,11 @@ async function startBackend(name: BackendName, options: InitOptions, explicit: b
     const probe = await probeWebGpu(explicit);
     if (!probe.usable) return { ok: false, reason: probe.reason ?? 'unusable adapter' };
     adapter = probe.description;
+    // Loaded only for a usable adapter: on machines without a GPU its code is never parsed,
+    // which takes a few hundred ms off the worker's start (drop to first verdict).
+    await import('@tensorflow/tfjs-backend-webgpu');
   }
-  if (name === 'wasm' && options.wasmThreads !== undefined && options.wasmThreads > 0) {
-    setThreadsCount(options.wasmThreads);
-  }
+  if (name === 'wasm') prepareWasmThreads(options.wasmThreads);
   // setBackend resolves false rather than throwing when a backend cannot start.
   let started: boolean;
   try {
@@ -65,6 +65,17 @@ async function startBackend(name: BackendName, options: InitOptions, explicit: b
   // So that fine-tuning convolutions works on machines without WebGPU.
   if (name === 'wasm') registerWasmGradients();
   return adapter === undefined ? { ok: true } : { ok: true, adapter };
+}
+
+/**
+ * One thread (asked for, or tfjs's default of half the cores on a 2-core machine) runs on the
+ * single-threaded SIMD binary: the threaded one starts a pool of 8 helper workers that each
+ * compile the module, about 1.5 s of CPU on 2 cores, for no speed-up.
+ */
+function prepareWasmThreads(asked: number | undefined): void {
+  if (asked !== undefined && asked > 0) setThreadsCount(asked);
+  const threads = asked !== undefined && asked > 0 ? asked : Math.floor((navigator.hardwareConcurrency || 1) / 2);
+  if (threads <= 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 }
 
 async function describe(name: BackendName, attempts: BackendAttempt[], preferred: BackendPreference, adapter?: string): Promise<BackendInfo> {

@@ -22,7 +22,8 @@ interface Verified {
 }
 
 let baseUrl = '';
-let manifest: ModelManifest | undefined;
+/** A promise, so that calls racing at start-up (the badge, the warm-up, a drop) share one fetch. */
+let manifest: Promise<ModelManifest> | undefined;
 const verified = new Map<string, Verified>();
 const live = new Map<string, LoadedModel>();
 
@@ -42,16 +43,24 @@ async function fetchBytes(path: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-export async function getManifest(): Promise<ModelManifest> {
-  if (manifest) return manifest;
-  if (!baseUrl) throw new WorkerError('manifest-invalid', 'the worker was not told where models live');
+export function getManifest(): Promise<ModelManifest> {
+  if (!baseUrl) return Promise.reject(new WorkerError('manifest-invalid', 'the worker was not told where models live'));
+  const loading = manifest ?? fetchManifest();
+  manifest = loading;
+  // A failed fetch is not remembered: the next call tries again.
+  loading.catch(() => {
+    if (manifest === loading) manifest = undefined;
+  });
+  return loading;
+}
+
+async function fetchManifest(): Promise<ModelManifest> {
   const bytes = await fetchBytes('manifest.json');
   try {
-    manifest = parseManifest(JSON.parse(new TextDecoder().decode(bytes)));
+    return parseManifest(JSON.parse(new TextDecoder().decode(bytes)));
   } catch (error) {
     throw new WorkerError('manifest-invalid', `models/manifest.json is invalid: ${String(error)}`);
   }
-  return manifest;
 }
 
 async function entryFor(id: string): Promise<ModelEntry> {
@@ -115,7 +124,23 @@ export function forgetModel(id: string): void {
   live.delete(id);
 }
 
-export async function getModel(id: string): Promise<{ loaded: LoadedModel; fetched: boolean }> {
+/** Builds in flight by model and backend: the warm-up and the first analysis share one build. */
+const building = new Map<string, Promise<{ loaded: LoadedModel; fetched: boolean }>>();
+
+export function getModel(id: string): Promise<{ loaded: LoadedModel; fetched: boolean }> {
+  const key = `${id}\n${tf.getBackend()}`;
+  const pending = building.get(key);
+  if (pending) return pending.then(({ loaded }) => ({ loaded, fetched: false }));
+  const build = buildModel(id);
+  building.set(key, build);
+  const done = (): void => {
+    if (building.get(key) === build) building.delete(key);
+  };
+  build.then(done, done);
+  return build;
+}
+
+async function buildModel(id: string): Promise<{ loaded: LoadedModel; fetched: boolean }> {
   const backend = tf.getBackend();
   const existing = live.get(id);
   if (existing && existing.backend === backend) return { loaded: existing, fetched: false };
