@@ -5,6 +5,7 @@
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { SeriesInfo } from '../dicom/series.ts';
 import type { SegSourceImage } from '../dicom/seg-source.ts';
+import type { Window } from '../render/window.ts';
 
 export interface InputFile {
   /** Unique within a session: the path inside a dropped folder, or name plus counter. */
@@ -58,9 +59,21 @@ export interface MemoryStats extends MemoryConfig {
 /** The error message of frame() and thumbnail() for a file the worker let go of; see reopen(). */
 export const NOT_OPEN = 'not-open';
 
+/** The frame the viewer shows (pixels transferred) and the window it opens with: the file's, else automatic. */
+export interface ShownFrame {
+  frame: ImageFrame;
+  window: Window;
+}
+
 export interface ImagingWorkerApi {
   open(files: InputFile[]): Promise<OpenSummary>;
   frame(key: string, index: number): Promise<ImageFrame>;
+  /** frame() for the viewer: the worker keeps a copy to make its pictures. */
+  show(key: string, index: number): Promise<ShownFrame>;
+  /** A frame windowed to display grey, as a bitmap (transferred) at most `width` pixels wide: the page only draws it. */
+  picture(key: string, index: number, window: Window, width: number): Promise<ImageBitmap>;
+  /** The 1st..99th percentile window of a frame, computed here rather than on the page. */
+  autoWindow(key: string, index: number): Promise<Window>;
   /** The first frame, windowed and shrunk to fit `size` pixels, for the series list. */
   thumbnail(key: string, size: number): Promise<Thumbnail>;
   /** What a DICOM SEG of this file needs (UIDs, geometry, patient and study); undefined for PNG/JPEG. */

@@ -11,10 +11,12 @@ import { isDicomdirName, readDicomdir, resolveReferenced } from '../dicom/dicomd
 import { useBrowserCodecs } from '../dicom/codecs/browser-locator.ts';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import { decodeRasterFile } from '../render/raster.ts';
-import { NOT_OPEN, type ImagingWorkerApi, type InputFile, type MemoryConfig, type MemoryStats, type OpenSummary, type OpenedFile, type Thumbnail } from './api.ts';
+import { NOT_OPEN, type ImagingWorkerApi, type InputFile, type MemoryConfig, type MemoryStats, type OpenSummary, type OpenedFile, type ShownFrame, type Thumbnail } from './api.ts';
 import { defaultWindow, lutFor, renderRgba } from '../render/window.ts';
 import { readTags } from './tags.ts';
 import { readSegSource, type SegSourceImage } from '../dicom/seg-source.ts';
+import type { Window } from '../render/window.ts';
+import { forgetShown, keepShown, shownAutoWindow, shownFrame, shownPicture } from './picture.ts';
 
 useBrowserCodecs();
 
@@ -98,6 +100,13 @@ function shrink(frame: ImageFrame, size: number): Thumbnail {
   return { width, height, rgba };
 }
 
+/** A decoded frame the caller owns (a raster's pixels are copied, the held original stays). */
+async function decodeOwn(key: string, frameIndex: number): Promise<ImageFrame> {
+  const item = recall(key);
+  if (!item) throw new Error(NOT_OPEN);
+  return item.raster ? { ...item.raster, pixels: item.raster.pixels.slice() } : item.image.decodeFrame(frameIndex);
+}
+
 function missingReferences(dicomdirs: { key: string; paths: string[] }[], keys: ReadonlySet<string>): string[] {
   const missing: string[] = [];
   for (const dir of dicomdirs) {
@@ -123,10 +132,21 @@ const api: ImagingWorkerApi = {
     return { files: opened, series: [...index.list(), ...rasterSeries], missingFromDicomdir: missingReferences(dicomdirs, keys) };
   },
   async frame(key: string, frameIndex: number): Promise<ImageFrame> {
-    const item = recall(key);
-    if (!item) throw new Error(NOT_OPEN);
-    const frame = item.raster ? { ...item.raster, pixels: item.raster.pixels.slice() } : await item.image.decodeFrame(frameIndex);
+    const frame = await decodeOwn(key, frameIndex);
     return Comlink.transfer(frame, [frame.pixels.buffer]);
+  },
+  async show(key: string, frameIndex: number): Promise<ShownFrame> {
+    const frame = await decodeOwn(key, frameIndex);
+    const window = keepShown(key, frameIndex, frame);
+    return Comlink.transfer({ frame, window }, [frame.pixels.buffer]);
+  },
+  async picture(key: string, frameIndex: number, window: Window, width: number): Promise<ImageBitmap> {
+    if (!shownFrame(key, frameIndex)) keepShown(key, frameIndex, await decodeOwn(key, frameIndex));
+    const bitmap = await shownPicture(window, width);
+    return Comlink.transfer(bitmap, [bitmap]);
+  },
+  async autoWindow(key: string, frameIndex: number): Promise<Window> {
+    return shownAutoWindow(shownFrame(key, frameIndex) ?? (await decodeOwn(key, frameIndex)));
   },
   async thumbnail(key: string, size: number): Promise<Thumbnail> {
     const item = recall(key);
@@ -154,6 +174,7 @@ const api: ImagingWorkerApi = {
   },
   async forget(): Promise<void> {
     held.clear();
+    forgetShown();
     heldBytes = 0;
     rasterSeries.length = 0;
     index = new SeriesIndex();

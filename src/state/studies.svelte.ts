@@ -6,6 +6,7 @@ import type { PickedFile } from './dropped-files.ts';
 import type { ImageTags } from '../ml/scope.ts';
 import type { SegSourceImage } from '../dicom/seg-source.ts';
 import { toasts } from './toasts.svelte.ts';
+import type { Window } from '../render/window.ts';
 
 /** Files go to the worker in batches: memory stays bounded and progress can be shown. */
 const BATCH = 32;
@@ -24,6 +25,10 @@ export class StudiesState {
   selectedSeries = $state<string | undefined>(undefined);
   position = $state(0);
   frame = $state.raw<ImageFrame | undefined>(undefined);
+  /** The window the shown frame opens with (the file's, else automatic), worked out by the imaging worker. */
+  frameWindow = $state.raw<Window | undefined>(undefined);
+  /** Where the shown frame comes from; set with it (position moves first, the frame follows its decode). */
+  frameRef = $state.raw<FrameRef | undefined>(undefined);
   /** What the imaging worker holds in memory, after the last batch. */
   memory = $state.raw<MemoryStats | undefined>(undefined);
   private generation = 0;
@@ -43,6 +48,11 @@ export class StudiesState {
 
   private worker() {
     return imaging(() => toasts.show('The image reader stopped and has been restarted; drop the files again.', 'error'));
+  }
+
+  /** Start the image reader now, while the user is still finding files: a drop then waits for no worker start-up. */
+  prepare(): void {
+    this.worker();
   }
 
   async add(picked: PickedFile[]): Promise<void> {
@@ -81,11 +91,25 @@ export class StudiesState {
     if (!ref) return;
     const generation = ++this.generation;
     try {
-      const frame = await this.withFile(ref.key, () => this.worker().frame(ref.key, ref.frame));
-      if (generation === this.generation) this.frame = frame;
+      const shown = await this.withFile(ref.key, () => this.worker().show(ref.key, ref.frame));
+      if (generation === this.generation) {
+        this.frameWindow = shown.window;
+        this.frameRef = ref;
+        this.frame = shown.frame;
+      }
     } catch (error) {
       toasts.show(`${ref.key}: ${error instanceof Error ? error.message : String(error)}`, 'error');
     }
+  }
+
+  /** A frame through `window` as a bitmap at most `width` pixels wide, made in the imaging worker: the viewer only draws it. */
+  picture(ref: FrameRef, window: Window, width: number): Promise<ImageBitmap> {
+    return this.withFile(ref.key, () => this.worker().picture(ref.key, ref.frame, window, width));
+  }
+
+  /** The automatic (1st..99th percentile) window of a frame, worked out off the main thread. */
+  autoWindow(ref: FrameRef): Promise<Window> {
+    return this.withFile(ref.key, () => this.worker().autoWindow(ref.key, ref.frame));
   }
 
   /** One frame of any loaded file, decoded without changing what the viewer shows. */
@@ -143,6 +167,8 @@ export class StudiesState {
     this.memory = undefined;
     this.selectedSeries = undefined;
     this.frame = undefined;
+    this.frameWindow = undefined;
+    this.frameRef = undefined;
   }
 }
 
