@@ -9,7 +9,7 @@ import type { ReadingResult } from '../lab/reading.ts';
 import type { FineTuneBench } from '../lab/finetune.ts';
 import { launchBrowser, watchedContext } from './chromium.ts';
 import { startStaticServer } from './static-server.ts';
-import { worklistThroughput } from './bench-worklist.ts';
+import { worklistTasks, worklistThroughput } from './bench-worklist.ts';
 import { median } from '../ml/overlap.ts';
 
 const CHEST_CR = 'dicom/chest_radiograph/CR-MONO1-10-chest.dcm';
@@ -96,7 +96,9 @@ export async function benchReading(dataRoot: string, runs: number): Promise<void
       console.log(t.error ? `| ${backend} | - | failed: ${t.error} | | | |` : `| ${t.backend ?? '-'} | ${t.threads ?? '-'} | ${cell(t.prepareSeconds)} | ${cell(t.headSeconds)} (${t.headEpochs ?? '-'}) | ${cell(total)} | ${cell(t.lastBlockEpochSeconds)} |`);
     }
     const worklist = await worklistThroughput(browser, server.origin, dataRoot);
-    console.log(`\nWorklist: ${worklist.studies} studies (chest PNGs and CR DICOM studies) picked as one folder, every row settled in ${worklist.seconds.toFixed(1)} s: ${worklist.perMinute.toFixed(0)} studies/min; longest main-thread task during the run ${worklist.longestTaskMs.toFixed(0)} ms`);
+    console.log(`\nWorklist: ${worklist.studies} studies (chest PNGs and CR DICOM studies) picked as one folder, every row settled in ${worklist.seconds.toFixed(1)} s: ${worklist.perMinute.toFixed(0)} studies/min; longest main-thread task during the run ${worklist.longestTaskMs.toFixed(0)} ms (long-task observer, wall time)`);
+    const tasks = await worklistTasks(browser, server.origin, dataRoot);
+    console.log(`Worklist main thread, the same run traced: longest task ${tasks.longestCpuMs.toFixed(0)} ms of CPU time (${tasks.longestWallMs.toFixed(0)} ms wall, which waits for a core when the machine is busy); ${tasks.overBudget} tasks over 50 ms of CPU`);
     for (const settleMs of [0, 3000]) {
       const drops = await dropToVerdict(browser, server.origin, join(dataRoot, CHEST_CR), Math.max(3, Math.min(runs, 7)), settleMs);
       const when = settleMs === 0 ? 'dropped the moment the page opened (worker, backend and classifier still starting)' : `dropped ${settleMs / 1000} s after the page opened (the classifier already built)`;

@@ -6,8 +6,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { watchedContext } from './chromium.ts';
+import { tracedTasks, type TaskStats } from './bench-tasks.ts';
 
 export interface WorklistRun {
   studies: number;
@@ -33,6 +34,32 @@ function makeFolder(dataRoot: string, films: number): { root: string; studies: n
   return { root, studies: films + 2 };
 }
 
+/** Pick the folder and wait until every row has settled. */
+async function runFolder(page: Page, root: string, studies: number): Promise<void> {
+  await page.getByTestId('folder-input').setInputFiles(root);
+  const done = (n: number): boolean => document.querySelector('[data-testid=worklist-count]')?.textContent === `${n} of ${n} studies` && !document.querySelector('[data-testid=worklist-pause]');
+  await page.waitForFunction(done, studies, { timeout: 900_000, polling: 500 });
+}
+
+/**
+ * The same run again with the page traced (slower, so not timed): the main thread's tasks by
+ * wall and by CPU time, the latter untouched by whatever else the machine is running.
+ */
+export async function worklistTasks(browser: Browser, origin: string, dataRoot: string, films = 24): Promise<TaskStats> {
+  const { root, studies } = makeFolder(dataRoot, films);
+  const w = await watchedContext(browser, origin);
+  try {
+    await w.page.goto(`${origin}/`);
+    return await tracedTasks(browser, w.page, 'hilum-pick', async () => {
+      await w.page.evaluate(() => performance.mark('hilum-pick'));
+      await runFolder(w.page, root, studies);
+    });
+  } finally {
+    await w.context.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 export async function worklistThroughput(browser: Browser, origin: string, dataRoot: string, films = 24): Promise<WorklistRun> {
   const { root, studies } = makeFolder(dataRoot, films);
   const w = await watchedContext(browser, origin);
@@ -47,9 +74,7 @@ export async function worklistThroughput(browser: Browser, origin: string, dataR
     await w.page.goto(`${origin}/`);
     const start = Date.now();
     const startedAt = await w.page.evaluate(() => performance.now());
-    await w.page.getByTestId('folder-input').setInputFiles(root);
-    const done = (n: number): boolean => document.querySelector('[data-testid=worklist-count]')?.textContent === `${n} of ${n} studies` && !document.querySelector('[data-testid=worklist-pause]');
-    await w.page.waitForFunction(done, studies, { timeout: 900_000, polling: 500 });
+    await runFolder(w.page, root, studies);
     const seconds = (Date.now() - start) / 1000;
     const longest = await w.page.evaluate((from) => Math.max(0, ...(window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((t) => t.start >= from).map((t) => t.duration)), startedAt);
     if (w.external.length > 0) throw new Error(`requests left the origin: ${w.external.join(', ')}`);
