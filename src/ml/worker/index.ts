@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, SegmentResult, Timing } from '../api.ts';
+import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, ModelEntry, SegmentResult, Timing } from '../api.ts';
 import type { SegFineTuneOptions, SegFineTuneProgress, SegFineTuneResult } from '../api-segfinetune.ts';
 import { chooseBackend, currentGpuDevice } from './backends.ts';
 import { classify } from './classify.ts';
@@ -70,6 +70,19 @@ async function withFallback<T>(run: () => Promise<T>): Promise<{ value: T } & Ti
   }
 }
 
+/**
+ * A classifier's first run on a backend costs about 200 ms more than the next ones (kernel
+ * and buffer set-up); loadModel pays it on a blank image while the user is still finding
+ * files, so their first image gets the steady-state time. Segmenters are not warmed: one
+ * U-Net run is as long as the set-up it would save.
+ */
+async function warmUp(entry: ModelEntry): Promise<void> {
+  if (entry.task !== 'classification') return;
+  const size = 256;
+  const pixels = new Float32Array(size * size).map((_, i) => i % size);
+  await classify(entry.id, { width: size, height: size, pixels }).catch(() => undefined);
+}
+
 // Saved user models live in this origin's IndexedDB, written from the worker.
 useUserModelStore(typeof indexedDB === 'undefined' ? new MemoryStore() : new IndexedDbStore());
 
@@ -85,6 +98,7 @@ const api: HilumWorkerApi = {
   listModels: () => outcome(allModels),
   loadModel: (modelId: string) => outcome(async (): Promise<LoadResult> => {
     const { value, ...timing } = await withFallback(() => getModel(modelId));
+    await warmUp(value.loaded.entry);
     return { modelId, fetched: value.fetched, ...timing };
   }),
   classify: (modelId: string, image: GreyImage) => outcome(async (): Promise<ClassifyResult> => {
