@@ -11,8 +11,10 @@ import { deviceLossCheck, worklistCrashCheck } from './stress/faults.ts';
 import { fineTuneCrashCheck, fineTuneDeployCheck } from './stress/finetune-faults.ts';
 import { fuzzCheck } from './stress/fuzz.ts';
 import { htmlTagCheck } from './stress/hostile.ts';
+import { importsCheck } from './stress/imports.ts';
 import { loadCheck } from './stress/load.ts';
 import { longSessionCheck } from './stress/long-session.ts';
+import { quotaSavesCheck } from './stress/quota-saves.ts';
 import { auditRow, cspRow, externalRequestsRow } from './stress/privacy.ts';
 import { startSession } from './stress/session.ts';
 import { storageChecks } from './stress/storage.ts';
@@ -33,6 +35,8 @@ async function browserChecks(rows: CheckRow[]): Promise<void> {
     rows.push(await guarded('fault: AI worker killed mid-worklist', 'crash during a study', () => worklistCrashCheck(session, DATA)));
     rows.push(await guarded('fault: AI worker killed mid fine-tune', 'crash during the epochs', () => fineTuneCrashCheck(session, DATA)));
     rows.push(await guarded('hostile input: HTML in a tag', 'PatientName with HTML', () => htmlTagCheck(session, DATA)));
+    rows.push(await guarded('hostile input: malicious imported model', 'crafted model and deck files', () => importsCheck(session, DATA)));
+    rows.push(await guarded('fault: quota full while saving labels or a model', 'labels, a model and a deck saved with the quota full', () => quotaSavesCheck(session, DATA)));
     rows.push(await guarded('long session: consecutive inferences', `${COUNTS.inferences} inferences`, () => longSessionCheck(session, COUNTS.inferences)));
   } finally {
     await session.close();
@@ -67,9 +71,6 @@ async function main(): Promise<number> {
   }));
   if (storage.length > 0) rows.splice(rows.length - 1, 1, ...storage);
   rows.push(await guarded('fault: new version deployed mid fine-tune', 'a deployment during training', () => fineTuneDeployCheck(DIST, DATA)));
-  rows.push(
-    notYet('hostile input: malicious imported model', 'model import has not landed (its contract is in src/ml/api-finetune.ts)'),
-  );
   rows.push(externalRequestsRow(rows), cspRow(DIST), await auditRow());
   for (const row of rows.slice(1)) log(row);
   console.log(`\nHilum stress run (${quick ? 'quick' : 'full'}), ${((performance.now() - started) / 60_000).toFixed(1)} min\n`);

@@ -9,7 +9,7 @@ import { bytesToAdd, checkedForSave, deleteDeck, listDecks, readDeck, writeDeck 
 import type { ModelFiles } from '../ml/api-finetune.ts';
 import { demo } from './demo.svelte.ts';
 import type { PickedFile } from './dropped-files.ts';
-import { toUserMessage } from './messages.ts';
+import { FREE_SPACE, importRefusal, isStorageFull, toUserMessage } from './messages.ts';
 import { storage } from './storage.svelte.ts';
 import { studies } from './studies.svelte.ts';
 import { teachClient } from './teach-client.ts';
@@ -19,8 +19,7 @@ const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
 /** Words for a failed save: a full disk says what to do, and that nothing saved was lost. */
 export function deckStorageMessage(error: unknown): string {
-  const quota = error instanceof DOMException ? error.name === 'QuotaExceededError' : /quota/i.test(String(error));
-  if (quota) return 'The browser\'s storage for this site is full, so this change was not saved; the copy saved before is unchanged. Delete a deck or model you no longer need (or export it first), or free disk space, then save again.';
+  if (isStorageFull(error)) return `The browser's storage for this site is full, so this change was not saved; the copy saved before is unchanged, and the deck stays open as it was. ${FREE_SPACE}, then do it again.`;
   return `The deck was not saved: ${toUserMessage(error)}. The copy saved before is unchanged.`;
 }
 
@@ -91,7 +90,7 @@ export class DecksState {
     let deck = read.deck;
     if (read.model && deck.model) {
       const meta = await teachClient.importUserModel(read.model).catch((error: unknown) => {
-        throw new Error(`This deck was not imported: its model was refused (${toUserMessage(error)}).`, { cause: error });
+        throw new Error(`This deck was not imported: its model was refused (${importRefusal(error)}).`, { cause: error });
       });
       const from = deck.model.id;
       deck = { ...deck, model: { id: meta.id, name: meta.name }, cases: deck.cases.map((c) => (c.models.classifier === from ? { ...c, models: { ...c.models, classifier: meta.id } } : c)) };

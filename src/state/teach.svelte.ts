@@ -1,6 +1,7 @@
 import { get, set } from 'idb-keyval';
 import { EMPTY_LABELS, addClass, assign, classNameProblem, classWarnings, countsFor, deleteClass, renameClass, type LabelSet } from '../teach/labels.ts';
 import { classesFromPaths } from '../teach/folders.ts';
+import { FREE_SPACE, isStorageFull } from './messages.ts';
 import type { PickedFile } from './dropped-files.ts';
 import { studies, type FrameRef } from './studies.svelte.ts';
 
@@ -17,9 +18,8 @@ export const imageId = (ref: FrameRef): string => `${ref.key}#${ref.frame}`;
 
 /** Words for a storage failure; the labels stay in this tab either way. */
 export function storageMessage(error: unknown): string {
-  const quota = error instanceof DOMException && error.name === 'QuotaExceededError';
-  const why = quota ? "this browser's storage for Hilum is full" : `the browser refused (${error instanceof Error ? error.message : String(error)})`;
-  return `Labels could not be saved for the next visit: ${why}. Nothing is lost in this tab; free some space (or allow storage for this site) and the next change saves them all again.`;
+  const why = isStorageFull(error) ? "the browser's storage for this site is full" : `the browser refused (${error instanceof Error ? error.message : String(error)})`;
+  return `Labels were not saved for the next visit: ${why}. The labels saved before are unchanged, and every label is kept in this tab. ${FREE_SPACE}, then press Save labels again (the next change saves them all too).`;
 }
 
 /**
@@ -77,6 +77,11 @@ export class TeachState {
     } catch (error) {
       this.storageError = storageMessage(error);
     }
+  }
+
+  /** After a failed save: write the labels this tab holds again, all of them. */
+  retrySave(): Promise<void> {
+    return this.update(this.labels);
   }
 
   addClass(name: string): boolean {

@@ -3,17 +3,15 @@ import { metricsRecord } from '../teach/evaluation.ts';
 import { fromPicked, toBundle } from '../teach/model-bundle.ts';
 import { demo } from './demo.svelte.ts';
 import { baseName, download } from './download.ts';
-import { HilumError } from '../ml/client.ts';
-import { toUserMessage } from './messages.ts';
+import { FREE_SPACE, importRefusal, isStorageFull, toUserMessage } from './messages.ts';
 import { teachClient } from './teach-client.ts';
 import { training } from './training.svelte.ts';
 import { storage } from './storage.svelte.ts';
 
-/** Storage errors arrive from the worker as words; a full disk gets the advice it needs. */
+/** Storage errors arrive from the worker as a code; a full disk gets the advice it needs. */
 export function modelStorageMessage(error: unknown): string {
-  const text = toUserMessage(error);
-  const full = (error instanceof HilumError && error.code === 'storage-full') || /quota/i.test(text);
-  return full ? `${text} The browser's storage for this site is full: delete a model you no longer need, or export it first. Nothing already saved was changed.` : text;
+  if (!isStorageFull(error)) return toUserMessage(error);
+  return `The model was not saved: the browser's storage for this site is full. The models saved before are unchanged, and this one stays in this tab until the AI worker restarts. ${FREE_SPACE}, then press Save again.`;
 }
 
 /**
@@ -108,9 +106,17 @@ export class UserModelsState {
       this.error = `This model was not imported: ${parsed.reason}.`;
       return;
     }
-    const meta = await this.run(() => teachClient.importUserModel(parsed.files));
+    this.busy = true;
+    this.error = undefined;
+    let meta: UserModelMeta | undefined;
+    try {
+      meta = await teachClient.importUserModel(parsed.files);
+    } catch (error) {
+      this.error = `This model was not imported: ${isStorageFull(error) ? modelStorageMessage(error) : `${importRefusal(error)}.`}`;
+    } finally {
+      this.busy = false;
+    }
     if (meta) await this.afterChange(`Imported "${meta.name}".`);
-    else this.error = `This model was not imported: ${this.error ?? 'unknown reason'}`;
   }
 
   private async afterChange(message: string): Promise<void> {

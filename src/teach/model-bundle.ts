@@ -64,14 +64,24 @@ export function fromBundle(text: string): Parsed {
   }
 }
 
+/**
+ * The largest export file read at all: the worker's caps (20 MB of weights, as base64, a 4 MB
+ * model.json, a 64 kB card) with room to spare. A bigger file is refused before it is read, so a
+ * huge JSON cannot fill the page's memory or stall it in JSON.parse.
+ */
+export const MAX_BUNDLE_BYTES = 40 * 1024 * 1024;
+
 export interface NamedFile {
   name: string;
+  size?: number;
   text(): Promise<string>;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 /** One bundle, or model.json + weights.bin + card.md + meta.json picked together. */
 export async function fromPicked(picked: readonly NamedFile[]): Promise<Parsed> {
+  const big = picked.find((f) => (f.size ?? 0) > MAX_BUNDLE_BYTES);
+  if (big) return { ok: false, reason: `${big.name} is ${((big.size ?? 0) / 1024 ** 2).toFixed(0)} MB; a Hilum model export is at most ${MAX_BUNDLE_BYTES / 1024 ** 2} MB, so it was not read` };
   const single = picked[0];
   if (picked.length === 1 && single) return fromBundle(await single.text());
   const find = (test: (name: string) => boolean): NamedFile | undefined => picked.find((f) => test(f.name.toLowerCase()));

@@ -116,11 +116,8 @@ export async function storageChecks(distRoot: string, dataRoot: string): Promise
       external: session.external.length,
       ...(ok ? {} : { note: `update told ${full.told}, offline ${full.offline || 'no'}, first visit told ${tiny.told}, online ${tiny.online || 'no'}` }),
     };
-    const labels: CheckRow = {
-      check: 'fault: quota full while saving labels or a model',
-      tried: 'saving labels and fine-tuned models to IndexedDB', figure: '—', survived: '—', nothingLost: '—', verdict: 'not yet built',
-    };
-    return [deployRow, quotaRow, labels];
+    // Quota full while saving labels, a model or a deck: quota-saves.ts, in the main session.
+    return [deployRow, quotaRow];
   } finally {
     await session.close();
     rmSync(root, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import type { UserModelMeta } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';
 import { CLASSIFIER_LAYER, HEAD_FEATURES_LAYER, fromBase64, type GateData } from './artifacts.ts';
 import { MeanStdPooling2D } from '../mean-std-pooling.ts';
+import { STATS_LAYERS } from './prepared.ts';
 import { validBins } from '../gate.ts';
 
 export const MAX_WEIGHT_BYTES = 20 * 1024 * 1024;
@@ -183,6 +184,23 @@ function checkTopology(topology: Json, units: number): Expected {
   return expected;
 }
 
+/**
+ * The head must be the one Hilum builds (artifacts.ts headTopology): mean and deviation of each
+ * STATS_LAYERS map of the backbone, concatenated, then the classifier. Anything else could feed
+ * the classifier from the raw image and bypass the backbone, and with it the applicability gate.
+ */
+function checkHead(topology: Json): void {
+  const layers = record(topology.config, 'modelTopology.config').layers as Json[];
+  const head = layers.slice(layers.length - STATS_LAYERS.length - 2);
+  const want = [
+    ...STATS_LAYERS.map((l) => ({ name: `stats_${l}`, class_name: MeanStdPooling2D.className, inbound_nodes: [[[l, 0, 0, {}]]] })),
+    { name: HEAD_FEATURES_LAYER, class_name: 'Concatenate', inbound_nodes: [STATS_LAYERS.map((l) => [`stats_${l}`, 0, 0, {}])] },
+    { name: CLASSIFIER_LAYER, class_name: 'Dense', inbound_nodes: [[[HEAD_FEATURES_LAYER, 0, 0, {}]]] },
+  ];
+  const got = head.map((l) => ({ name: l.name, class_name: l.class_name, inbound_nodes: l.inbound_nodes }));
+  if (JSON.stringify(got) !== JSON.stringify(want)) refuse(`its head is not Hilum's (the statistics of ${STATS_LAYERS.join(', ')}, then the classifier): it would bypass the backbone`);
+}
+
 function checkWeights(manifest: unknown, bytes: number, expected: Expected): Json[] {
   if (!Array.isArray(manifest) || manifest.length !== 1) refuse('weightsManifest must have one group');
   const group = record(manifest[0], 'weightsManifest[0]');
@@ -239,6 +257,7 @@ export function validateModelJson(modelJson: unknown, weightBytes: number, units
   if (json.format !== 'layers-model') refuse('model.json is not a tfjs layers model');
   const modelTopology = record(json.modelTopology, 'modelTopology');
   const expected = checkTopology(modelTopology, units);
+  checkHead(modelTopology);
   const weightSpecs = checkWeights(json.weightsManifest, weightBytes, expected);
   const extra = json.userDefinedMetadata === undefined ? {} : record(json.userDefinedMetadata, 'userDefinedMetadata');
   const parsed: ParsedModelJson = { modelTopology, weightSpecs };

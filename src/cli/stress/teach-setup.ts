@@ -1,0 +1,130 @@
+/**
+ * What the storage and import checks of the stress run do in the app before they start, as a
+ * user does it: label a folder of real chest films in the Teach view, fine-tune a head on them
+ * and save it, build a deck from a real DICOM file, and count what this origin's IndexedDB
+ * really holds (labels, saved models, decks and their cases), which is what a reload reads.
+ */
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+
+export const OFFLINE_READY = 'Hilum is ready to work offline.';
+
+/**
+ * A labelled folder of Shenzhen films (suffix _0 normal, _1 tb) as a user would pick it:
+ * `count` per class, starting at `from`, copied under `root/<name>/`.
+ */
+export function shenzhenFolder(dataRoot: string, root: string, name: string, from: number, count: number): string {
+  const source = join(dataRoot, 'cxr-lung-seg-shenzhen-256', 'images');
+  const all = readdirSync(source).filter((f) => f.endsWith('.png')).sort();
+  const folder = join(root, name);
+  for (const [label, suffix] of [['normal', '_0.png'], ['tb', '_1.png']] as const) {
+    mkdirSync(join(folder, label), { recursive: true });
+    for (const f of all.filter((x) => x.endsWith(suffix)).slice(from, from + count)) copyFileSync(join(source, f), join(folder, label, f));
+  }
+  return folder;
+}
+
+/** Labelled images per class, as the class list shows them ("normal=6,tb=6"). */
+export function classCounts(page: Page): Promise<string> {
+  return page.locator('[data-testid=class]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-class') ?? ''}=${e.getAttribute('data-count') ?? ''}`).join(','));
+}
+
+/** The Teach view, a labelled folder imported, until the class list shows `expected`. */
+export async function labelFolder(page: Page, folder: string, expected: string): Promise<void> {
+  await page.getByTestId('mode-teach').click();
+  await page.getByTestId('teach-folder-input').setInputFiles(folder);
+  await page.waitForFunction((want) => [...document.querySelectorAll('[data-testid=class]')].map((e) => `${e.getAttribute('data-class') ?? ''}=${e.getAttribute('data-count') ?? ''}`).join(',') === want, expected, { timeout: 120_000, polling: 250 });
+}
+
+/** Train a head on the labelled images (pneumonia backbone); resolves when the draft is ready to save. */
+export async function trainHead(page: Page): Promise<void> {
+  await page.getByTestId('train-base').selectOption('pneumonia-cxr');
+  await page.getByTestId('mode-head').check();
+  await page.getByTestId('train-epochs').fill('15');
+  await page.getByTestId('train-start').click();
+  await page.getByTestId('train-outcome').waitFor({ timeout: 240_000 });
+}
+
+/** Save the trained draft under `name`; resolves with the saved model's id. */
+export async function saveModel(page: Page, name: string): Promise<string> {
+  await page.getByTestId('save-name').fill(name);
+  await page.getByTestId('save-model').click();
+  const saved = page.locator(`[data-testid=user-model][data-name="${name}"]`);
+  await saved.waitFor({ timeout: 60_000 });
+  return (await saved.getAttribute('data-id')) ?? '';
+}
+
+/** Open files in the viewer (Decks view keeps its viewer) and wait for the slice counter. */
+export async function openInViewer(page: Page, files: string[], slices: string): Promise<void> {
+  await page.getByTestId('files-input').setInputFiles(files);
+  await page.waitForFunction((want) => document.querySelector('[data-testid=slice]')?.textContent === want, slices, { timeout: 60_000, polling: 250 });
+}
+
+/** A new deck titled `title` in the Decks view, with the image the viewer shows as its first case. */
+export async function deckWithCase(page: Page, title: string, image: string): Promise<void> {
+  await page.getByTestId('mode-decks').click();
+  await page.getByTestId('deck-title-input').fill(title);
+  await page.getByTestId('deck-create').click();
+  await page.getByTestId('deck-editor').waitFor({ timeout: 30_000 });
+  await openInViewer(page, [image], '1 / 1');
+  await page.getByTestId('deck-add-case').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=deck-case]').length === 1, undefined, { timeout: 30_000 });
+}
+
+export interface Stored {
+  /** Images with a label in the saved label set. */
+  labels: number;
+  /** Saved user models (metadata records), by name. */
+  models: string[];
+  /** Saved decks: title and case count, sorted. */
+  decks: string[];
+  /** Case files stored as Blobs, over all decks, and their bytes. */
+  deckFiles: number;
+  deckBytes: number;
+}
+
+/**
+ * What this origin's IndexedDB holds now, read with the raw API (nothing of the app's state).
+ * Only anonymous callbacks inside: tsx names declared functions with a helper the page lacks.
+ */
+export function storedNow(page: Page): Promise<Stored> {
+  return page.evaluate(async (places) => {
+    type Row = { key: IDBValidKey; value: unknown };
+    const rows = await Promise.all(places.map(([name, store]) => new Promise<Row[]>((resolve, reject) => {
+      const req = indexedDB.open(name);
+      // A database the app has not made yet: abort, so this look does not create an empty one.
+      req.onupgradeneeded = () => { req.transaction?.abort(); };
+      req.onerror = () => { resolve([]); };
+      req.onsuccess = () => {
+        const db = req.result;
+        if (!db.objectStoreNames.contains(store)) return resolve([]);
+        const out: Row[] = [];
+        const cursor = db.transaction(store).objectStore(store).openCursor();
+        cursor.onsuccess = () => {
+          const at = cursor.result;
+          if (!at) {
+            db.close();
+            return resolve(out);
+          }
+          out.push({ key: at.key, value: at.value });
+          at.continue();
+        };
+        cursor.onerror = () => { reject(cursor.error ?? new Error('cursor failed')); };
+      };
+    })));
+    const [keyval = [], models = [], decks = []] = rows;
+    const labelRecord = keyval.find((r) => r.key === 'hilum.teach.labels')?.value as { labels?: Record<string, string> } | undefined;
+    const deckRecords = decks.flatMap((r) => (String(r.key).startsWith('deck:') ? [(r.value as { deck: { title: string; cases: unknown[] } }).deck] : []));
+    return {
+      labels: Object.keys(labelRecord?.labels ?? {}).length,
+      models: models.map((m) => (m.value as { name: string }).name).sort(),
+      decks: deckRecords.map((d) => `${d.title} (${d.cases.length} cases)`).sort(),
+      deckFiles: decks.filter((r) => String(r.key).startsWith('file:')).length,
+      deckBytes: decks.reduce((sum, r) => sum + (String(r.key).startsWith('file:') && r.value instanceof Blob ? r.value.size : 0), 0),
+    };
+  }, [['keyval-store', 'keyval'], ['hilum-user-models', 'meta'], ['hilum-decks', 'decks']] as [string, string][]);
+}
+
+export const sameStored = (a: Stored, b: Stored): boolean => JSON.stringify(a) === JSON.stringify(b);
+export const describeStored = (s: Stored): string => `${s.labels} labels, ${s.models.length} model(s), ${s.decks.length} deck(s) with ${s.deckFiles} file(s) of ${(s.deckBytes / 1024 ** 2).toFixed(2)} MB`;
