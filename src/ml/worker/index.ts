@@ -70,6 +70,8 @@ async function withFallback<T>(run: () => Promise<T>): Promise<{ value: T } & Ti
   }
 }
 
+let classifyCalls = 0;
+
 /**
  * A classifier's first run on a backend costs about 200 ms more than the next ones (kernel
  * and buffer set-up); loadModel pays it on a blank image while the user is still finding
@@ -77,7 +79,8 @@ async function withFallback<T>(run: () => Promise<T>): Promise<{ value: T } & Ti
  * U-Net run is as long as the set-up it would save.
  */
 async function warmUp(entry: ModelEntry): Promise<void> {
-  if (entry.task !== 'classification') return;
+  // A real image that arrived during the build pays the set-up itself; a blank one first would only delay it.
+  if (entry.task !== 'classification' || classifyCalls > 0) return;
   const size = 256;
   const pixels = new Float32Array(size * size).map((_, i) => i % size);
   await classify(entry.id, { width: size, height: size, pixels }).catch(() => undefined);
@@ -102,6 +105,7 @@ const api: HilumWorkerApi = {
     return { modelId, fetched: value.fetched, ...timing };
   }),
   classify: (modelId: string, image: GreyImage) => outcome(async (): Promise<ClassifyResult> => {
+    classifyCalls++;
     const { value, ...timing } = await withFallback(() => classify(modelId, image));
     return { modelId, ...value, ...timing };
   }),
