@@ -39,13 +39,23 @@ async function settled(page: Page): Promise<void> {
   }, undefined, { timeout: 300_000, polling: 500 });
 }
 
-/** A real crash: an uncaught error in the AI worker as the next call arrives, so it lands inside a study. */
+/**
+ * A real crash: an uncaught error in the AI worker thrown instead of its next answer, so it lands
+ * inside a study however quickly the backend answers (single-threaded WASM can answer a call
+ * within one task, so a crash on the next incoming call could fall between two studies).
+ */
 async function crashAiWorker(page: Page): Promise<number> {
   let crashed = 0;
   for (const worker of page.workers()) {
     const name = await worker.evaluate(() => self.name).catch(() => '');
     if (name !== 'hilum-ml') continue;
-    await worker.evaluate(() => self.addEventListener('message', () => void setTimeout(() => { throw new Error('killed by the stress run'); }), { once: true }));
+    await worker.evaluate(() => {
+      const post = self.postMessage.bind(self);
+      self.postMessage = (() => {
+        self.postMessage = post;
+        setTimeout(() => { throw new Error('killed by the stress run'); });
+      }) as typeof self.postMessage;
+    });
     crashed++;
   }
   return crashed;
