@@ -4,7 +4,7 @@
  * A software WebGPU adapter (SwiftShader) is about 40x slower than WASM, so it counts
  * as "no GPU" unless the user asks for WebGPU explicitly.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -50,6 +50,9 @@ async function startBackend(name: BackendName, options: InitOptions, explicit: b
     // which takes a few hundred ms off the worker's start (drop to first verdict).
     await import('@tensorflow/tfjs-backend-webgpu');
   }
+  // The fallbacks are loaded the same way: a machine that starts WASM never parses them.
+  if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+  if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   if (name === 'wasm') prepareWasmThreads(options.wasmThreads);
   // setBackend resolves false rather than throwing when a backend cannot start.
   let started: boolean;

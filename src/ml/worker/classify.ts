@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { Applicability, GreyImage, Score } from '../api.ts';
 import { predictWithGate } from './gate.ts';
 import { getModel } from './registry.ts';

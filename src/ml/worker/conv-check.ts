@@ -2,7 +2,7 @@
  * A tiny convolution whose answer we compute by plain loops: a backend that starts but
  * computes wrongly (a broken driver, a bad shader compiler) must not be used for diagnosis.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 
 const SIZE = 6;
 const KERNEL = 3;

@@ -3,7 +3,7 @@
  * the grey-level histogram of its input, their Mahalanobis distance from the training chest
  * films, and the threshold set on validation films (see src/cli/train-ood.ts and the model card).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { Applicability } from '../api.ts';
 import { mahalanobis, type GaussianFit } from '../mahalanobis.ts';
 import { WorkerError } from './errors.ts';

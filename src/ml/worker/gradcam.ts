@@ -4,7 +4,7 @@
  * 0..1 and cropped back from the letterbox to the image's own aspect. The gradient is taken,
  * not read off the last layer's weights, so a fine-tuned head of any depth works too.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { GreyImage, ModelEntry } from '../api.ts';
 import { placement, toModelInput, validateGreyImage } from './preprocess.ts';
 import { getModel } from './registry.ts';

@@ -4,7 +4,7 @@
  * error) is retried on the next backend in order, without a page reload.
  */
 import * as Comlink from 'comlink';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, ModelEntry, SegmentResult, Timing } from '../api.ts';
 import type { SegFineTuneOptions, SegFineTuneProgress, SegFineTuneResult } from '../api-segfinetune.ts';
 import { chooseBackend, currentGpuDevice } from './backends.ts';

@@ -6,7 +6,7 @@
  * AUC 0.92 against 0.87 from the pneumonia backbone). The same numbers as the applicability
  * gate's activationStatistics, so a fine-tuned model and its gate read one feature space.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 
 /** Keeps the square root's gradient finite on a channel that is constant. */
 export const VARIANCE_EPSILON = 1e-6;

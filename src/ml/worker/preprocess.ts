@@ -2,7 +2,7 @@
  * Turn a grey image of any size and value range into a model input. Shared by the worker
  * and the Node training script so both see exactly the same numbers.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { GreyImage, ModelInput } from '../api.ts';
 import { WorkerError } from './errors.ts';
 import { valueRange } from '../../dicom/image-frame.ts';

@@ -3,7 +3,7 @@
  * verified bytes, and build the tfjs model for the current backend. After a backend switch
  * the models are rebuilt from the verified bytes without another fetch.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { ModelEntry, ModelManifest } from '../api.ts';
 import { parseManifest, sha256Hex } from '../manifest.ts';
 import { WorkerError } from './errors.ts';

@@ -3,7 +3,7 @@
  * bytes) so that, like the registry's models, they can be rebuilt for whichever backend runs
  * after a switch. They live as long as the worker does.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { ModelEntry } from '../api.ts';
 import { WorkerError } from './errors.ts';
 

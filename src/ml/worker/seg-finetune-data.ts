@@ -3,7 +3,7 @@
  * its mask through the same letterbox, so the network learns in exactly the frame it predicts
  * in. Augmentation is light on purpose: a few images cannot teach much invariance, only drift.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { ModelInput } from '../api.ts';
 import type { CorrectedMask } from '../api-segfinetune.ts';
 import { placement, toModelInput, validateGreyImage } from './preprocess.ts';

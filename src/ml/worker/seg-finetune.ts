@@ -5,7 +5,7 @@
  * held-out corrections are never trained on; both models are scored on them through
  * predictMask, at each image's own size, so the Dice is that of the masks the user sees.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { ModelEntry } from '../api.ts';
 import { MIN_CORRECTED, type CorrectedMask, type SegEpochStats, type SegFineTuneOptions, type SegFineTuneProgress, type SegFineTuneResult } from '../api-segfinetune.ts';
 import { measuresLungs } from '../mask-measure.ts';

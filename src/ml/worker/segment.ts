@@ -1,5 +1,5 @@
 /** Segmentation inference shared by the worker and the Node evaluation: one grey image in, a foreground probability map out. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 import type { GreyImage, ModelEntry, ModelInput } from '../api.ts';
 import { keepLargest, measuresLungs } from '../mask-measure.ts';
 import { placement, toModelInput, validateGreyImage } from './preprocess.ts';

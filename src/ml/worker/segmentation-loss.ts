@@ -1,5 +1,5 @@
 /** The segmentation loss shared by training (src/cli) and fine-tuning in the worker. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 
 /**
  * Binary cross-entropy plus (1 - soft Dice). 'image' averages Dice over the images of a batch:

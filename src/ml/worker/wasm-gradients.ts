@@ -8,7 +8,7 @@
  * - WASM's own Conv2DBackpropInput is a plain loop, 8-12x slower than Conv2D; the input
  *   gradient is a convolution of the zero-dilated dy with the flipped, channel-swapped filter.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.ts';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 

@@ -4,7 +4,7 @@
  * (a restart would cost the user minutes); a failure is reported as it is.
  */
 import * as Comlink from 'comlink';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import type { BackendInfo, BackendName, Timing } from '../../api.ts';
 import type { FineTuneApi, FineTuneOptions, FineTuneProgress, ModelFiles, PreparedImage, UserModelMeta } from '../../api-finetune.ts';
 import { WorkerError, outcome } from '../errors.ts';

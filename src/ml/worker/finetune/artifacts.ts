@@ -4,7 +4,7 @@
  * softmax `classifier`; Grad-CAM (`features`) and the gate (GATE_LAYERS) find the layers they expect. Weights are float32. A refitted applicability
  * gate travels inside model.json (userDefinedMetadata), so export and import carry it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import { WorkerError } from '../errors.ts';
 import { STATS_LAYERS } from './prepared.ts';
 import { MeanStdPooling2D } from '../mean-std-pooling.ts';

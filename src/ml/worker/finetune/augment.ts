@@ -3,7 +3,7 @@
  * rotation, scale and shift, then gamma and contrast. No flips: a mirrored chest film puts the
  * heart on the wrong side, which no real frontal film shows. Seeded, so runs repeat.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 
 const ROTATION = 0.08;
 const SCALE = 0.08;

@@ -4,7 +4,7 @@
  * model. One fine-tuning at a time; cancelFineTune stops it between steps with the best
  * weights so far.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import type { FineTuneOptions, FineTuneProgress, FineTuneResult } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';
 import { getModel } from '../registry.ts';

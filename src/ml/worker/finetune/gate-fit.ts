@@ -6,7 +6,7 @@
  * (the most regularised of train-ood's candidates): a user's set has no out-of-scope images
  * to choose it on, and usually fewer images than the 480 statistics.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import type { ModelInput } from '../../api.ts';
 import { fitGaussian, mahalanobis } from '../../mahalanobis.ts';
 import { GATE_HISTOGRAM_BINS, GATE_LAYERS, gateFeatures, withLayerOutputs } from '../gate.ts';

@@ -5,7 +5,7 @@
  * not depend on an initialiser's seed, only on the (seeded) batch order. The standardisation
  * is folded into the returned kernel and bias, so the head applies to raw features.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import type { EpochStats } from '../../api-finetune.ts';
 import { seededRandom, shuffled } from '../../random.ts';
 import { type Cancel, type Labelled, type Progress, type TrainSettings, nextTask, oneHot, probabilityStats } from './training.ts';

@@ -5,7 +5,7 @@
  * can keep it when retraining the block does not help on validation. On WASM this needs
  * Hilum's gradient kernels (registerWasmGradients), which the worker registers on start.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import type { EpochStats } from '../../api-finetune.ts';
 import type { ModelInput } from '../../api.ts';
 import { seededRandom, shuffled } from '../../random.ts';

@@ -4,7 +4,7 @@
  * statistics (480 values, 2 KB) per base model. The grey image itself is dropped at once. Typed arrays
  * only: no tensor outlives a call.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import type { ModelInput } from '../../api.ts';
 import type { PreparedImage } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';

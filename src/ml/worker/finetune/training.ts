@@ -1,5 +1,5 @@
 /** What the head and last-block trainers share: settings, labelled data, progress, cancel, metrics. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import type { FineTuneProgress } from '../../api-finetune.ts';
 
 export interface TrainSettings {

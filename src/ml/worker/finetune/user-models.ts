@@ -4,7 +4,7 @@
  * one are built, listed and exported by the same code. They reach classify, heatmap and the
  * gate through the registry (setUserModelSource), as `user:` ids.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.ts';
 import type { ModelEntry, ModelInput } from '../../api.ts';
 import type { ModelFiles, UserModelMeta } from '../../api-finetune.ts';
 import { WorkerError } from '../errors.ts';
