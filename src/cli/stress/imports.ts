@@ -14,7 +14,8 @@ import { HOSTILE_NAME } from './hostile.ts';
 import { craft, type Crafted } from './imports-craft.ts';
 import type { StressSession } from './session.ts';
 import type { CheckRow } from './table.ts';
-import { OFFLINE_READY, deckWithCase, describeStored, labelFolder, saveModel, sameStored, shenzhenFolder, storedNow, trainHead, type Stored } from './teach-setup.ts';
+import { OFFLINE_READY, deckWithCase, describeStored, labelFolder, sameStored, shenzhenFolder, storedNow, trainHead, type Stored } from './teach-setup.ts';
+import { saveModel } from './teach-drive.ts';
 
 async function download(page: Page, click: () => Promise<void>, to: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent('download'), click()]);

@@ -14,7 +14,8 @@ import type { Page } from 'playwright-core';
 import type { WatchedContext } from '../chromium.ts';
 import type { StressSession } from './session.ts';
 import type { CheckRow } from './table.ts';
-import { OFFLINE_READY, classCounts, deckWithCase, describeStored, labelFolder, openInViewer, saveModel, sameStored, shenzhenFolder, storedNow, trainHead, type Stored } from './teach-setup.ts';
+import { OFFLINE_READY, classCounts, deckWithCase, describeStored, labelFolder, openInViewer, sameStored, shenzhenFolder, storedNow, trainHead, type Stored } from './teach-setup.ts';
+import { saveModel } from './teach-drive.ts';
 
 const MR_FILES = ['bbmri-53323131.dcm', 'bbmri-53323275.dcm', 'bbmri-53323419.dcm', 'bbmri-53323563.dcm', 'bbmri-53323707.dcm', 'bbmri-53323851.dcm'];
 /** What a storage-full message must say: that it is full, that this was not saved, and where to make room. */

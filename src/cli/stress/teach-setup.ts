@@ -46,15 +46,6 @@ export async function trainHead(page: Page): Promise<void> {
   await page.getByTestId('train-outcome').waitFor({ timeout: 240_000 });
 }
 
-/** Save the trained draft under `name`; resolves with the saved model's id. */
-export async function saveModel(page: Page, name: string): Promise<string> {
-  await page.getByTestId('save-name').fill(name);
-  await page.getByTestId('save-model').click();
-  const saved = page.locator(`[data-testid=user-model][data-name="${name}"]`);
-  await saved.waitFor({ timeout: 60_000 });
-  return (await saved.getAttribute('data-id')) ?? '';
-}
-
 /** Open files in the viewer (Decks view keeps its viewer) and wait for the slice counter. */
 export async function openInViewer(page: Page, files: string[], slices: string): Promise<void> {
   await page.getByTestId('files-input').setInputFiles(files);
