@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
+import { crashAiWorker } from '../../src/cli/stress/crash.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { DATA_ROOT, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
 
@@ -134,20 +135,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
     // A real crash: an uncaught error in the AI worker, as an out-of-memory abort would raise,
     // thrown instead of the next answer, so it lands inside a study rather than between two
     // however quickly the backend computes (single-threaded WASM can answer within one task).
-    let crashed = 0;
-    for (const worker of w.page.workers()) {
-      // Short-lived helper workers (WASM threads, codecs) may be gone by now.
-      const name = await worker.evaluate(() => self.name).catch(() => '');
-      if (name !== 'hilum-ml') continue;
-      await worker.evaluate(() => {
-        const post = self.postMessage.bind(self);
-        self.postMessage = (() => {
-          self.postMessage = post;
-          setTimeout(() => { throw new Error('crash from the test'); });
-        }) as typeof self.postMessage;
-      });
-      crashed++;
-    }
+    const crashed = await crashAiWorker(w.page, 'next-answer');
     expect(crashed).toBe(1);
     await waitForRun(w.page, 6);
     const rows = await readRows(w.page);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { DrillResult } from '../../lab/run.ts';
+import { crashAiWorker } from './crash.ts';
 import type { StressSession } from './session.ts';
 import type { CheckRow } from './table.ts';
 
@@ -39,28 +40,6 @@ async function settled(page: Page): Promise<void> {
   }, undefined, { timeout: 300_000, polling: 500 });
 }
 
-/**
- * A real crash: an uncaught error in the AI worker thrown instead of its next answer, so it lands
- * inside a study however quickly the backend answers (single-threaded WASM can answer a call
- * within one task, so a crash on the next incoming call could fall between two studies).
- */
-async function crashAiWorker(page: Page): Promise<number> {
-  let crashed = 0;
-  for (const worker of page.workers()) {
-    const name = await worker.evaluate(() => self.name).catch(() => '');
-    if (name !== 'hilum-ml') continue;
-    await worker.evaluate(() => {
-      const post = self.postMessage.bind(self);
-      self.postMessage = (() => {
-        self.postMessage = post;
-        setTimeout(() => { throw new Error('killed by the stress run'); });
-      }) as typeof self.postMessage;
-    });
-    crashed++;
-  }
-  return crashed;
-}
-
 export async function worklistCrashCheck(session: StressSession, dataRoot: string): Promise<CheckRow> {
   const folder = worklistFolder(dataRoot);
   try {
@@ -68,7 +47,7 @@ export async function worklistCrashCheck(session: StressSession, dataRoot: strin
     await w.page.getByTestId('folder-input').setInputFiles(folder);
     await w.page.locator('[data-testid=worklist-row][data-status=running]').waitFor({ timeout: 120_000 });
     const doneBefore = (await statuses(w.page)).filter((s) => s === 'done').length;
-    const crashed = await crashAiWorker(w.page);
+    const crashed = await crashAiWorker(w.page, 'next-answer');
     await settled(w.page);
     const afterCrash = await statuses(w.page);
     const toasts = (await w.page.getByTestId('toast').allTextContents()).join(' ');

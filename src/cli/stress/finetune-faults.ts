@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { crashAiWorker } from './crash.ts';
 import { startSession, type StressSession } from './session.ts';
 import { OFFLINE_READY, UPDATE_OFFERED, askForUpdate, deploy } from './storage.ts';
 import type { CheckRow } from './table.ts';
@@ -16,18 +17,6 @@ import { epochReached, labelFolder, listedModels, modelsKept, saveModel, setRun,
 
 /** A head-mode run this long lasts a few seconds: time for a fault to land inside it. */
 const LONG_RUN = 400;
-
-/** An uncaught error in the AI worker's global scope, as a real crash (an out-of-memory abort, a bug) gives. */
-async function killAiWorker(page: Page): Promise<number> {
-  let killed = 0;
-  for (const worker of page.workers()) {
-    const name = await worker.evaluate(() => self.name).catch(() => '');
-    if (name !== 'hilum-ml') continue;
-    await worker.evaluate(() => void setTimeout(() => { throw new Error('killed by the stress run'); }));
-    killed++;
-  }
-  return killed;
-}
 
 const shownEpoch = async (page: Page): Promise<number> => Number(/^Epoch (\d+)/.exec((await page.getByTestId('train-progress').textContent().catch(() => '')) ?? '')?.[1] ?? 0);
 const text = async (page: Page, testId: string): Promise<string> => ((await page.getByTestId(testId).textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -44,7 +33,7 @@ async function savedWork(page: Page, folder: { root: string; images: number }, n
 /** Kill the worker once a run reports epoch `at`; the epoch it was at. */
 async function killAt(page: Page, at: number): Promise<{ epoch: number; killed: number }> {
   const epoch = await epochReached(page, at);
-  return { epoch, killed: await killAiWorker(page) };
+  return { epoch, killed: await crashAiWorker(page, 'now') };
 }
 
 interface CrashRuns {
