@@ -3,6 +3,9 @@
  * HilumWorkerApi (comlink). A run that fails on one backend (WebGPU device lost, a kernel
  * error) is retried on the next backend in order, without a page reload.
  */
+// Tensor methods (x.reshape(), x.div()...) that '@tensorflow/tfjs' adds and tfjs-core alone
+// does not; tfjs-layers calls them. Only the bundled worker imports this path (see tf.ts).
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as Comlink from 'comlink';
 import * as tf from './tf.ts';
 import type { BackendInfo, BackendName, ClassifyResult, Fault, GreyImage, HeatmapResult, HilumWorkerApi, InitOptions, LoadResult, ModelEntry, SegmentResult, Timing } from '../api.ts';

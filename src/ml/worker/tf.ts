@@ -5,8 +5,9 @@
  * drop the moment the page opens. The WebGPU, WebGL and CPU backends are imported in
  * backends.ts only when the chooser gets to them.
  */
-// Tensor methods (x.reshape(), x.div()...) that '@tensorflow/tfjs' adds and tfjs-core alone does not.
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+// The tensor methods (x.reshape(), x.div()...) that '@tensorflow/tfjs' adds are registered in
+// the worker's entry (index.ts), not here: this module also runs in Node (the CLI), where that
+// ES-module path does not resolve and '@tensorflow/tfjs' has already registered them.
 
 export * from '@tensorflow/tfjs-core';
 export * from '@tensorflow/tfjs-layers';
