@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelEntry } from '../ml/api.ts';
+import type { GreyImage, ModelEntry } from '../ml/api.ts';
+import { keepVolumeRegions } from '../ml/volume-regions.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
 import { addOverlap, diceOf, mean, median, overlapCounts, type Overlap } from '../ml/overlap.ts';
 import { predictMask } from '../ml/worker/segment.ts';
@@ -54,11 +55,35 @@ export async function evaluateSegmentation(task: 'lungs' | 'brain', model: tf.La
     for (const r of rows) cases.push({ id: r.id ?? r.image ?? '', dice: diceOf(await overlapOfRow(r)) });
     return segmentationReport(task, entry.id, split, cases);
   }
-  const patients = new Map<string, Overlap>();
+  const patients = await patientVolumes(rows, data, (image) => predictMask(model, entry, image));
+  const fraction = entry.postprocess?.volumeRegionFraction;
+  const cases = [...patients].map(([id, v]) => ({ id, dice: volumeDice(fraction === undefined ? v.predicted : keepVolumeRegions(v.predicted, v.width, v.height, fraction), v.truth) }));
+  return segmentationReport(task, entry.id, split, cases, rows.length);
+}
+
+export interface PatientVolume<T> {
+  /** One per slice, in slice order. */
+  predicted: T[];
+  truth: Uint8Array[];
+  width: number;
+  height: number;
+}
+
+/** Each patient's slices, in `slice` order: `predict` run on each image at its reference mask's size, and the masks. */
+export async function patientVolumes<T>(rows: readonly Record<string, string>[], data: string, predict: (image: GreyImage, size: GreyImage) => Promise<T>): Promise<Map<string, PatientVolume<T>>> {
+  const patients = new Map<string, PatientVolume<T>>();
   const ordered = [...rows].sort((a, b) => Number(a.slice) - Number(b.slice));
   for (const row of ordered) {
-    const key = row.patient ?? '';
-    patients.set(key, addOverlap(patients.get(key) ?? { intersection: 0, predicted: 0, truth: 0 }, await overlapOfRow(row)));
+    const mask = readGreyPngImage(join(data, row.mask ?? ''));
+    const volume = patients.get(row.patient ?? '') ?? { predicted: [], truth: [], width: mask.width, height: mask.height };
+    volume.predicted.push(await predict(readGreyPngImage(join(data, row.image ?? '')), mask));
+    volume.truth.push(Uint8Array.from(mask.pixels, (v) => (v > 127 ? 1 : 0)));
+    patients.set(row.patient ?? '', volume);
   }
-  return segmentationReport(task, entry.id, split, [...patients].map(([id, o]) => ({ id, dice: diceOf(o) })), rows.length);
+  return patients;
+}
+
+/** Dice of a predicted volume (slices of 0/1) against the reference one. */
+export function volumeDice(predicted: readonly Uint8Array[], truth: readonly Uint8Array[]): number {
+  return diceOf(predicted.reduce<Overlap>((sum, p, k) => addOverlap(sum, overlapCounts(p, truth[k] ?? new Uint8Array(p.length))), { intersection: 0, predicted: 0, truth: 0 }));
 }

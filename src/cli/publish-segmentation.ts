@@ -16,6 +16,7 @@ import { evaluateSegmentation, type SegmentationReport } from './evaluate-segmen
 import { segmentationCard, type CardText } from './segmentation-card.ts';
 import type { SegmentationEpoch } from './train-segmentation.ts';
 import type { UnetSpec } from './unet.ts';
+import type { PostprocessChoice } from './choose-postprocess.ts';
 
 export interface SegmentationPublish {
   task: 'lungs' | 'brain';
@@ -27,6 +28,8 @@ export interface SegmentationPublish {
   scope: ModelScope;
   /** Mean validation Dice of a model (the measure that picked the epoch). */
   validate: (model: tf.LayersModel) => number;
+  /** Threshold and mask clean-up chosen on validation (otherwise p >= 0.5, as trained). */
+  choosePostprocess?: (model: tf.LayersModel, entry: ModelEntry) => Promise<PostprocessChoice>;
   text: CardText;
 }
 
@@ -38,6 +41,7 @@ export interface SegmentationFigures {
   float16: { valDice: number; bytes: number; shipped: boolean };
   history: SegmentationEpoch[];
   trainingMinutes: number;
+  postprocess?: PostprocessChoice;
 }
 
 const THRESHOLD = 0.5;
@@ -79,10 +83,12 @@ export async function publishSegmentation(p: SegmentationPublish, dataRoot: stri
     input: { width: p.spec.inputSize, height: p.spec.inputSize, channels: 1, preprocessing: 'unit-range' },
     labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '', scope: p.scope,
   };
+  const postprocess = await p.choosePostprocess?.(shipped, { ...entry, files: [], sizeBytes: 0 });
+  if (postprocess) Object.assign(entry, { operatingPoint: postprocess.chosen.operatingPoint, postprocess: postprocess.chosen.postprocess });
   const { perCase, ...test } = await evaluateSegmentation(p.task, shipped, { ...entry, files: [], sizeBytes: 0 }, join(dataRoot, p.folder), p.testSplit);
   const figures: SegmentationFigures = {
     params: shipped.countParams(), valDice: float16.shipped ? float16.valDice : float32.valDice, test,
-    float32, float16, history, trainingMinutes,
+    float32, float16, history, trainingMinutes, ...(postprocess ? { postprocess } : {}),
   };
   writeFileSync(join(dir, 'card.md'), segmentationCard(p, figures));
   writeFileSync(join(dir, 'figures.json'), `${JSON.stringify({ ...figures, perCase }, null, 2)}\n`);

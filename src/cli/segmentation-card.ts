@@ -1,6 +1,7 @@
 /** The model card of a U-Net segmenter, written from measured figures only. */
 import type { Estimate } from '../ml/bootstrap.ts';
 import type { SegmentationFigures, SegmentationPublish } from './publish-segmentation.ts';
+import { describePostprocess } from './choose-postprocess.ts';
 
 /** What the measured figures cannot say: data, split, anchors and limits, per model. */
 export interface CardText {
@@ -35,7 +36,7 @@ export function segmentationCard(p: SegmentationPublish, f: SegmentationFigures)
 | Architecture | U-Net, ${spec.widths.length - 1} pooling levels, two 3x3 conv + ReLU per level (${spec.widths.join('-')} channels), max-pool down, 2x2/2 transposed conv up, skip connections, sigmoid out${scaled} |
 | Parameters | ${f.params.toLocaleString('en')} |
 | Input | ${spec.inputSize}x${spec.inputSize}x1; the image's own min..max scaled to 0..1 (the app's \`unit-range\`), area-then-bilinear resize, aspect ratio kept by letterboxing (the mask is cropped back to the image) |
-| Output | foreground probability per pixel; mask = p >= 0.5${text.output ? `; ${text.output}` : ''} |
+| Output | foreground probability per pixel; mask = ${f.postprocess ? describePostprocess(f.postprocess) : 'p >= 0.5'}${text.output ? `; ${text.output}` : ''} |
 | Training data | ${text.trainingData} |
 | Split | ${text.split} |
 | Training | from scratch on WASM in Node with Hilum's gradient kernels, batches of 8; paired rotation, scale and shift, then gamma, contrast and noise on the image; ${text.training}; best epoch by validation Dice; ${f.history.length} epochs, ${f.trainingMinutes.toFixed(0)} minutes on one core |
@@ -45,7 +46,7 @@ export function segmentationCard(p: SegmentationPublish, f: SegmentationFigures)
 | Published anchors | ${text.anchors} |
 | Weights | ${f.float16.shipped ? 'float16' : 'float32'}, ${(f.float16.shipped ? f.float16.bytes : f.float32.bytes).toLocaleString('en')} bytes |
 | Quantisation | float32: val Dice ${f.float32.valDice.toFixed(4)}, ${f.float32.bytes.toLocaleString('en')} bytes; float16: val Dice ${f.float16.valDice.toFixed(4)}, ${f.float16.bytes.toLocaleString('en')} bytes (shipped when validation Dice moves by less than 0.005) |
-| Calibration | not applicable as a single number: the mask threshold is fixed at 0.5, and Dice above is measured at it |
+| Calibration | not applicable as a single number: the mask threshold is fixed at ${f.postprocess?.chosen.operatingPoint ?? 0.5}, and Dice above is measured at it |
 | Reproduce | \`npm run train -- --task ${p.task}\` |
 
 ## Training history

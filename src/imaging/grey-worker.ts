@@ -8,12 +8,20 @@ import * as Comlink from 'comlink';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { GreyImage } from '../ml/api.ts';
 import { frameToGrey } from './to-grey.ts';
+import { keepVolumeRegions } from '../ml/volume-regions.ts';
 
 export interface GreyWorkerApi {
   /** `copies` separate grey images of one frame, each to be transferred to a model call; all go back transferred. */
   toGrey(frame: ImageFrame, copies: number): GreyImage[];
   /** Non-zero pixels of a mask (transferred here, not sent back). */
   countMask(mask: Uint8Array): number;
+  /** A series' masks with its small 3-D regions dropped (see volume-regions.ts), and their pixel counts; all transferred. */
+  keepVolumeRegions(masks: Uint8Array[], width: number, height: number, fraction: number): FilteredVolume;
+}
+
+export interface FilteredVolume {
+  masks: Uint8Array[];
+  pixels: number[];
 }
 
 const api: GreyWorkerApi = {
@@ -26,6 +34,11 @@ const api: GreyWorkerApi = {
     let n = 0;
     for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
     return n;
+  },
+  keepVolumeRegions(masks, width, height, fraction) {
+    const kept = keepVolumeRegions(masks, width, height, fraction);
+    const pixels = kept.map((m) => m.reduce((n, v) => n + v, 0));
+    return Comlink.transfer({ masks: kept, pixels }, kept.map((m) => m.buffer));
   },
 };
 

@@ -2,7 +2,7 @@
 import * as Comlink from 'comlink';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { GreyImage } from '../ml/api.ts';
-import type { GreyWorkerApi } from './grey-worker.ts';
+import type { FilteredVolume, GreyWorkerApi } from './grey-worker.ts';
 
 interface Running {
   remote: Comlink.Remote<GreyWorkerApi>;
@@ -39,4 +39,9 @@ export function toGreyOffThread(frame: ImageFrame, copies = 1): Promise<GreyImag
 /** Non-zero pixels of a mask, counted off the main thread; the mask is transferred. */
 export function countMaskOffThread(mask: Uint8Array): Promise<number> {
   return call((r) => r.countMask(Comlink.transfer(mask, [mask.buffer])));
+}
+
+/** A series' masks without their small 3-D regions (see volume-regions.ts), off the main thread; the masks are transferred. */
+export function keepVolumeRegionsOffThread(masks: Uint8Array[], width: number, height: number, fraction: number): Promise<FilteredVolume> {
+  return call((r) => r.keepVolumeRegions(Comlink.transfer(masks, masks.map((m) => m.buffer)), width, height, fraction));
 }

@@ -80,6 +80,18 @@ export interface ModelEntry {
   gate?: string;
   /** The images the model is for, by their DICOM tags. */
   scope?: ModelScope;
+  /** Segmentation only: how masks are made from the model's output, chosen on validation data. */
+  postprocess?: MaskPostprocess;
+}
+
+export interface MaskPostprocess {
+  /** Average the output on the image and on its mirror image (flipped back). */
+  mirrorAverage?: boolean;
+  /**
+   * On a whole series: keep only the 3-D connected regions (6-connected, across slices) with at
+   * least this fraction of the largest region's voxels. Stray specks far from the tumour go.
+   */
+  volumeRegionFraction?: number;
 }
 
 export interface ModelManifest {

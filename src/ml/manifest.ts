@@ -2,7 +2,7 @@
  * Validation of models/manifest.json. Shared by the worker (which trusts nothing it fetches)
  * and the Node tests, so it has no DOM and no tfjs.
  */
-import type { ModelEntry, ModelFile, ModelManifest } from './api.ts';
+import type { MaskPostprocess, ModelEntry, ModelFile, ModelManifest } from './api.ts';
 import { parseScope } from './scope.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -23,11 +23,23 @@ function parseFile(value: unknown, where: string): ModelFile {
   return { path, bytes, sha256 };
 }
 
+function parsePostprocess(value: unknown, where: string): MaskPostprocess | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw new Error(`${where}: bad postprocess`);
+  const { mirrorAverage, volumeRegionFraction } = value;
+  if (mirrorAverage !== undefined && typeof mirrorAverage !== 'boolean') throw new Error(`${where}: bad postprocess.mirrorAverage`);
+  if (volumeRegionFraction !== undefined && (typeof volumeRegionFraction !== 'number' || !(volumeRegionFraction > 0 && volumeRegionFraction <= 1))) {
+    throw new Error(`${where}: bad postprocess.volumeRegionFraction`);
+  }
+  return { ...(mirrorAverage === undefined ? {} : { mirrorAverage }), ...(volumeRegionFraction === undefined ? {} : { volumeRegionFraction }) };
+}
+
 function parseEntry(value: unknown, index: number): ModelEntry {
   const where = `models[${index}]`;
   if (!isRecord(value)) throw new Error(`${where}: not an object`);
   const { id, name, version, task, labels, positiveIndex, input, files, card, summary, operatingPoint, gate } = value;
   const scope = parseScope(value.scope, where);
+  const postprocess = parsePostprocess(value.postprocess, where);
   if (typeof id !== 'string' || !SAFE_PATH.test(id)) throw new Error(`${where}: bad id`);
   if (typeof name !== 'string' || typeof version !== 'string') throw new Error(`${where}: name and version must be strings`);
   if (task !== 'classification' && task !== 'segmentation') throw new Error(`${where}: unknown task ${String(task)}`);
@@ -50,6 +62,7 @@ function parseEntry(value: unknown, index: number): ModelEntry {
     ...(operatingPoint === undefined ? {} : { operatingPoint }),
     ...(gate === undefined ? {} : { gate: gate as string }),
     ...(scope === undefined ? {} : { scope }),
+    ...(postprocess === undefined ? {} : { postprocess }),
     id, name, version, task, labels: labels as string[], positiveIndex,
     input: { width, height, channels, preprocessing }, files: parsed, sizeBytes,
     card: typeof card === 'string' ? card : '', summary: typeof summary === 'string' ? summary : '',

@@ -4,6 +4,7 @@ import { area, measureLungs, measuresLungs, type Area, type LungMeasurement } fr
 import { frameToGrey } from '../imaging/to-grey.ts';
 import { scopeReasons, type ImageTags } from '../ml/scope.ts';
 import { ml } from './ml.ts';
+import { keepVolumeRegionsOffThread } from '../imaging/grey.ts';
 import type { FrameRef } from './studies.svelte.ts';
 import { seriesVolume, type SeriesVolume, type SliceMask } from './series-outline.ts';
 import { ModelRuns } from './model-runs.svelte.ts';
@@ -37,6 +38,15 @@ export interface SeriesOutline {
   thicknessMm?: number;
   /** Some slice's mask was corrected by hand. */
   edited?: boolean;
+}
+
+/** The model's region filter over a finished series (off the main thread), pixel counts updated. */
+async function keepSeriesRegions(slices: SliceMask[], fraction: number | undefined): Promise<SliceMask[]> {
+  const first = slices[0];
+  if (fraction === undefined || !first || slices.some((s) => s.width !== first.width || s.height !== first.height)) return slices;
+  // The shown masks go to the worker and come back filtered, so copies are sent.
+  const { masks, pixels } = await keepVolumeRegionsOffThread(slices.map((s) => s.mask.slice()), first.width, first.height, fraction);
+  return slices.map((s, i) => ({ ...s, mask: masks[i] ?? s.mask, pixels: pixels[i] ?? s.pixels }));
 }
 
 /** Chest models first: an image without tags (PNG, JPEG) is most often a chest film here. */
@@ -118,7 +128,9 @@ export class SegmentationState extends ModelRuns {
         outline = { ...outline, slices: [...slices] };
         this.series = outline;
       }
-      this.series = { ...outline, volume: seriesVolume(slices, spacing, thicknessMm), spacing, thicknessMm };
+      const finished = await keepSeriesRegions(slices, model.postprocess?.volumeRegionFraction);
+      if (!latest()) return;
+      this.series = { ...outline, slices: finished, volume: seriesVolume(finished, spacing, thicknessMm), spacing, thicknessMm };
     });
   }
 

@@ -28,6 +28,8 @@ export interface RunDeps {
   toGrey(frame: ImageFrame, copies: number): Promise<GreyImage[]>;
   /** Mask pixels counted off the main thread; takes the mask's buffer. */
   countMask(mask: Uint8Array): Promise<number>;
+  /** A series' masks without their small 3-D regions, off the main thread; takes the masks' buffers. */
+  keepVolumeRegions(masks: Uint8Array[], width: number, height: number, fraction: number): Promise<{ masks: Uint8Array[]; pixels: number[] }>;
   /** Slice Thickness of a file in mm, for a volume. */
   thickness(key: string): number | undefined;
 }
@@ -53,7 +55,9 @@ async function runChest(chest: NonNullable<StudyPlan['chest']>, deps: RunDeps, s
 }
 
 async function runVolume(volume: NonNullable<StudyPlan['volume']>, deps: RunDeps, signal: AbortSignal): Promise<Measurement> {
+  const fraction = deps.models.find((m) => m.id === volume.modelId)?.postprocess?.volumeRegionFraction;
   const slices: SliceMask[] = [];
+  const masks: Uint8Array[] = [];
   let spacing: readonly [number, number] | undefined;
   for (const ref of volume.refs) {
     const frame = await deps.decode(ref);
@@ -61,8 +65,14 @@ async function runVolume(volume: NonNullable<StudyPlan['volume']>, deps: RunDeps
     const [grey] = await deps.toGrey(frame, 1);
     if (!grey) throw new Error('no grey image came back');
     const result = await deps.ml.segment(volume.modelId, grey, signal);
-    // Only the count is kept: a study of hundreds of slices must not hold every mask.
-    slices.push({ ref, width: result.width, height: result.height, mask: new Uint8Array(0), pixels: await deps.countMask(result.mask) });
+    // Only the count is kept, unless the model's region filter needs the whole series at once
+    // (then the masks are held until it has run, and dropped).
+    if (fraction !== undefined) masks.push(result.mask);
+    slices.push({ ref, width: result.width, height: result.height, mask: new Uint8Array(0), pixels: fraction === undefined ? await deps.countMask(result.mask) : 0 });
+  }
+  if (fraction !== undefined && slices[0]) {
+    const { pixels } = await deps.keepVolumeRegions(masks, slices[0].width, slices[0].height, fraction);
+    slices.forEach((s, i) => { s.pixels = pixels[i] ?? 0; });
   }
   return { kind: 'volume', modelId: volume.modelId, slices: slices.length, volume: seriesVolume(slices, spacing, deps.thickness(volume.firstKey)) };
 }

@@ -31,4 +31,14 @@ describe('models/manifest.json', () => {
     expect(() => parseManifest({ models: [base, base] })).toThrow(/duplicate/);
     expect(() => parseManifest({})).toThrow(/no models/);
   });
+
+  it('reads a mask post-processing step only in the shape the worker and the page apply', () => {
+    const base = (raw as { models: Record<string, unknown>[] }).models[0] ?? {};
+    const withPost = (postprocess: unknown): unknown => ({ models: [{ ...base, postprocess }] });
+    expect(parseManifest(withPost({ mirrorAverage: true, volumeRegionFraction: 0.3 })).models[0]?.postprocess).toEqual({ mirrorAverage: true, volumeRegionFraction: 0.3 });
+    expect(() => parseManifest(withPost({ mirrorAverage: 'yes' }))).toThrow(/mirrorAverage/);
+    expect(() => parseManifest(withPost({ volumeRegionFraction: 0 }))).toThrow(/volumeRegionFraction/);
+    expect(() => parseManifest(withPost({ volumeRegionFraction: 2 }))).toThrow(/volumeRegionFraction/);
+    expect(() => parseManifest(withPost([]))).toThrow(/bad postprocess/);
+  });
 });

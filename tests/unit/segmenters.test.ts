@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { segment } from '../../src/ml/worker/segment.ts';
+import { probabilityMap, segment } from '../../src/ml/worker/segment.ts';
 import { classify } from '../../src/ml/worker/classify.ts';
 import { getModel } from '../../src/ml/worker/registry.ts';
 import { dice } from '../../src/ml/overlap.ts';
@@ -58,6 +58,26 @@ describe.skipIf(skipWithoutData)('the shipped segmenters in Node', () => {
     }
     expect((2 * intersection) / sizes).toBeGreaterThan(0.5);
   }, 120_000);
+
+  it('averages the brain model with its mirror image: a mirrored slice gets the mirrored probabilities', async () => {
+    const root = join(DATA_ROOT, 'brain-mri-lgg-flair-128');
+    const row = readCsv(join(root, 'index.csv')).find((r) => r.patient_split === 'val' && r.has_tumour === '1');
+    const image = readGreyPngImage(join(root, row?.image ?? ''));
+    const { entry, model } = (await getModel(BRAIN)).loaded;
+    expect(entry.postprocess?.mirrorAverage).toBe(true);
+    const across = (i: number): number => Math.floor(i / image.width) * image.width + image.width - 1 - (i % image.width);
+    const mirrored = { ...image, pixels: image.pixels.map((_, i) => image.pixels[across(i)] ?? 0) };
+    const p = await probabilityMap(model, entry, image);
+    const q = await probabilityMap(model, entry, mirrored);
+    let worst = 0;
+    for (let i = 0; i < p.length; i++) worst = Math.max(worst, Math.abs((p[i] ?? 0) - (q[across(i)] ?? 0)));
+    expect(worst).toBeLessThan(1e-4);
+    // Without the average the model alone is not symmetric, so the check above can fail.
+    const plain = { ...entry, postprocess: {} };
+    const a = await probabilityMap(model, plain, image);
+    const b = await probabilityMap(model, plain, mirrored);
+    expect(a.some((v, i) => Math.abs(v - (b[across(i)] ?? 0)) > 1e-2)).toBe(true);
+  });
 
   it('refuses to classify with a segmenter and to segment with a classifier', async () => {
     const film = readGreyPngImage(sampleChestPng('NORMAL'));
