@@ -34,6 +34,27 @@ function makeFolder(dataRoot: string, films: number): { root: string; studies: n
   return { root, studies: films + 2 };
 }
 
+/** A first visit (the service worker still installing and caching the app) or a later one. */
+export type Visit = 'first' | 'returning';
+
+/**
+ * Open the app as on a `visit`, then let Playwright install its own helper script in the page
+ * before anything is measured: installed by the first setInputFiles, it is a 20-60 ms
+ * main-thread task of the harness's, not the app's, and the long-task observer cannot tell
+ * the two apart. A returning visit loads from the service worker's cache and, like the drop
+ * benchmark, picks the folder 3 s after the page opened.
+ */
+async function openApp(page: Page, origin: string, visit: Visit): Promise<void> {
+  await page.goto(`${origin}/`);
+  if (visit === 'returning') {
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 120_000 });
+    await page.goto(`${origin}/`);
+    await page.waitForTimeout(3000);
+  }
+  await page.getByTestId('folder-input').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => true);
+}
+
 /** Pick the folder and wait until every row has settled. */
 async function runFolder(page: Page, root: string, studies: number): Promise<void> {
   await page.getByTestId('folder-input').setInputFiles(root);
@@ -45,11 +66,11 @@ async function runFolder(page: Page, root: string, studies: number): Promise<voi
  * The same run again with the page traced (slower, so not timed): the main thread's tasks by
  * wall and by CPU time, the latter untouched by whatever else the machine is running.
  */
-export async function worklistTasks(browser: Browser, origin: string, dataRoot: string, films = 24): Promise<TaskStats> {
+export async function worklistTasks(browser: Browser, origin: string, dataRoot: string, visit: Visit, films = 24): Promise<TaskStats> {
   const { root, studies } = makeFolder(dataRoot, films);
   const w = await watchedContext(browser, origin);
   try {
-    await w.page.goto(`${origin}/`);
+    await openApp(w.page, origin, visit);
     return await tracedTasks(browser, w.page, 'hilum-pick', async () => {
       await w.page.evaluate(() => performance.mark('hilum-pick'));
       await runFolder(w.page, root, studies);
@@ -60,7 +81,7 @@ export async function worklistTasks(browser: Browser, origin: string, dataRoot: 
   }
 }
 
-export async function worklistThroughput(browser: Browser, origin: string, dataRoot: string, films = 24): Promise<WorklistRun> {
+export async function worklistThroughput(browser: Browser, origin: string, dataRoot: string, visit: Visit, films = 24): Promise<WorklistRun> {
   const { root, studies } = makeFolder(dataRoot, films);
   const w = await watchedContext(browser, origin);
   try {
@@ -71,7 +92,7 @@ export async function worklistThroughput(browser: Browser, origin: string, dataR
         for (const e of list.getEntries()) store.longTasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
-    await w.page.goto(`${origin}/`);
+    await openApp(w.page, origin, visit);
     const start = Date.now();
     const startedAt = await w.page.evaluate(() => performance.now());
     await runFolder(w.page, root, studies);
