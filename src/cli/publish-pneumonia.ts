@@ -14,7 +14,7 @@ import { MODELS_DIR, halveWeights, writeManifestEntry } from './model-files.ts';
 import { pneumoniaReport, type PneumoniaReport } from './evaluate.ts';
 import { PNEUMONIA_ID, scoresOf, youdenThreshold, type EpochRecord } from './train-pneumonia.ts';
 import { pneumoniaCard } from './pneumonia-card.ts';
-import { publishGate } from './train-ood.ts';
+import { GATE_FILE, publishGate } from './train-ood.ts';
 
 /** Frontal chest radiographs, by their DICOM tags. */
 export const CHEST_FILMS: ModelScope = { modalities: ['CR', 'DX'], bodyParts: ['CHEST'], viewPositions: ['PA', 'AP'] };
@@ -81,7 +81,7 @@ function writeCardAndEntry(figures: PublishFigures): void {
   writeManifestEntry({
     id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: '1.0.0',
     input: { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' }, labels: ['normal', 'pneumonia'], positiveIndex: 1,
-    operatingPoint: figures.threshold, card: 'card.md', gate: 'gate.json', scope: CHEST_FILMS,
+    operatingPoint: figures.threshold, card: 'card.md', gate: GATE_FILE, scope: CHEST_FILMS,
     summary: `a ${figures.params.toLocaleString('en')}-parameter CNN trained by Hilum on paediatric chest X-rays; test AUC ${figures.test.auc.value.toFixed(3)}.`,
-  }, ['model.json', 'weights.bin', 'card.md', 'gate.json']);
+  }, ['model.json', 'weights.bin', 'card.md', GATE_FILE]);
 }

@@ -5,7 +5,7 @@
  * validation images; acceptance and rejection are then measured on held-out chest films, brain
  * MRI slices, and CT, MR, angiography and colour DICOM frames.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -20,6 +20,10 @@ import { readGreyPngImage } from './png.ts';
 import { walk } from './inspect.ts';
 import { loadModelDir } from './load-model.ts';
 import { MODELS_DIR } from './model-files.ts';
+import { encodeGateFile } from '../ml/gate-file.ts';
+
+/** The gate's file name beside its model, as the manifest lists it. */
+export const GATE_FILE = 'gate.bin';
 import { useNodeCodecs } from './node-codecs.ts';
 
 const INPUT: ModelInput = { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' };
@@ -162,11 +166,13 @@ export async function trainGate(dataRoot: string, modelId = 'pneumonia-cxr'): Pr
   return { gate, figures };
 }
 
-/** Writes the gate next to its model: gate.json (float32-rounded numbers) and gate-figures.json. */
+/** Writes the gate next to its model: gate.bin (float32, see gate-file.ts) and gate-figures.json. */
 export async function publishGate(dataRoot: string, modelId = 'pneumonia-cxr'): Promise<Record<string, unknown>> {
   const { gate, figures } = await trainGate(dataRoot, modelId);
-  const round = (v: number): number => Math.fround(v);
-  writeFileSync(join(MODELS_DIR, modelId, 'gate.json'), JSON.stringify({ ...gate, mean: gate.mean.map(round), precision: gate.precision.map(round) }));
+  const { mean, precision, ...header } = gate;
+  writeFileSync(join(MODELS_DIR, modelId, GATE_FILE), encodeGateFile(header, mean, precision));
+  // The JSON form of earlier versions.
+  rmSync(join(MODELS_DIR, modelId, 'gate.json'), { force: true });
   writeFileSync(join(MODELS_DIR, modelId, 'gate-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
   return figures;
 }

@@ -7,15 +7,13 @@ import * as tf from './tf.ts';
 import type { Applicability } from '../api.ts';
 import { mahalanobis, type GaussianFit } from '../mahalanobis.ts';
 import { WorkerError } from './errors.ts';
+import { decodeGateFile, type GateFileData } from '../gate-file.ts';
 import { VARIANCE_EPSILON } from './mean-std-pooling.ts';
 
 /** The layers whose statistics the gate measures; the trainer and the worker share them. */
 export const GATE_LAYERS = ['block1_conv2', 'block2_conv2', 'block3_conv2', 'features'];
 
-/**
- * Bins of the input histogram that gates fitted now append to the statistics. A gate file
- * without `histogramBins` (fitted before) measures the statistics alone, as it was fitted.
- */
+/** Bins of the input histogram that gates fitted now append to the statistics (0 in a gate of statistics alone). */
 export const GATE_HISTOGRAM_BINS = 16;
 const MAX_HISTOGRAM_BINS = 256;
 
@@ -26,14 +24,6 @@ export interface Gate {
   histogramBins: number;
   /** The classifier with the gate layers as extra outputs: one forward pass serves both. */
   combined: tf.LayersModel;
-}
-
-interface GateJson {
-  layers: string[];
-  threshold: number;
-  histogramBins?: number;
-  mean: number[];
-  precision: number[];
 }
 
 /** Classifier output first, then each named layer's activations. */
@@ -71,20 +61,20 @@ export function gateFeatures(activations: tf.Tensor[], input: tf.Tensor, histogr
   return histogramBins > 0 ? tf.concat([statistics, inputHistogram(input, histogramBins)], 1) as tf.Tensor2D : statistics;
 }
 
+/** The gate of a gate.bin file (see gate-file.ts), checked against the classifier it measures. */
 export function parseGate(bytes: ArrayBuffer, model: tf.LayersModel): Gate {
-  const json = JSON.parse(new TextDecoder().decode(bytes)) as GateJson;
-  const dim = json.mean.length;
-  const histogramBins = json.histogramBins ?? 0;
-  if (!Array.isArray(json.layers) || json.precision.length !== dim * dim || !(json.threshold > 0) || !validBins(histogramBins) || statisticsSize(model, json.layers) + histogramBins !== dim) {
-    throw new WorkerError('manifest-invalid', 'the applicability gate file is malformed');
+  let data: GateFileData;
+  try {
+    data = decodeGateFile(bytes);
+  } catch (error) {
+    throw new WorkerError('manifest-invalid', `the applicability gate file is malformed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return {
-    fit: { mean: Float64Array.from(json.mean), precision: Float64Array.from(json.precision), dim },
-    threshold: json.threshold,
-    layers: json.layers,
-    histogramBins,
-    combined: withLayerOutputs(model, json.layers),
-  };
+  const { layers, threshold, histogramBins, dim } = data.header;
+  const known = layers.every((name) => model.layers.some((l) => l.name === name));
+  if (!known || !validBins(histogramBins) || statisticsSize(model, layers) + histogramBins !== dim) {
+    throw new WorkerError('manifest-invalid', 'the applicability gate file is malformed: its features do not match the model\'s layers');
+  }
+  return { fit: { mean: data.mean, precision: data.precision, dim }, threshold, layers, histogramBins, combined: withLayerOutputs(model, layers) };
 }
 
 /** Length of activationStatistics for these layers: a mean and a deviation per channel. */
