@@ -3,7 +3,7 @@
  * the size and sha256 of every file, which the worker checks before it uses a byte.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelEntry, ModelManifest } from '../ml/api.ts';
@@ -54,8 +54,44 @@ export function writeManifestEntry(entry: Omit<ModelEntry, 'files' | 'sizeBytes'
   const files = fileNames.map((name) => fileRecord(dir, name));
   const full: ModelEntry = { ...entry, files, sizeBytes: files.reduce((s, f) => s + f.bytes, 0) };
   const manifestPath = join(MODELS_DIR, 'manifest.json');
-  const current: ModelManifest = existsSync(manifestPath) ? parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))) : { models: [] };
-  const models = [...current.models.filter((m) => m.id !== entry.id), full].sort((a, b) => a.id.localeCompare(b.id));
-  writeFileSync(manifestPath, `${JSON.stringify({ models }, null, 2)}\n`);
+  withManifestLock(() => {
+    const current: ModelManifest = existsSync(manifestPath) ? parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))) : { models: [] };
+    const models = [...current.models.filter((m) => m.id !== entry.id), full].sort((a, b) => a.id.localeCompare(b.id));
+    writeFileSync(manifestPath, `${JSON.stringify({ models }, null, 2)}\n`);
+  });
   return full;
+}
+
+/**
+ * `train --task all` publishes from two processes at once; each read-modify-write of the
+ * manifest holds a lock directory so that neither loses the other's entry. A lock older than
+ * a minute was left by a killed process and is taken over.
+ */
+function lockAge(lock: string): number {
+  try {
+    return Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 0; // released meanwhile
+  }
+}
+
+function withManifestLock(write: () => void): void {
+  const lock = join(MODELS_DIR, '.manifest.lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (lockAge(lock) > 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${lock} is held by another process`, { cause: error });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  try {
+    write();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,8 @@
 /**
- * `npm run train -- --task <pneumonia|lungs|brain|ood|tiny> [--quick] [--epochs N] [--steps N] [--data folder]`
+ * `npm run train -- --task <all|pneumonia|lungs|brain|ood|tiny> [--quick] [--epochs N] [--steps N] [--data folder]`
  * Reproduces a shipped model from the shared data. --quick trains briefly on the real data to
- * prove the pipeline learns, and publishes nothing.
+ * prove the pipeline learns, and publishes nothing. `all` trains every shipped model (the
+ * pneumonia classifier with its gate, the lung and the brain U-Nets) in two processes at once.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { LUNGS_ID, lungsPublish, trainLungs } from './train-lungs.ts';
 import { BRAIN_ID, brainPublish, trainBrain } from './train-brain.ts';
 import { publishSegmentation, type SegmentationPublish } from './publish-segmentation.ts';
 import { HISTORY_FILE, type SegmentationEpoch } from './train-segmentation.ts';
+import { trainAll } from './train-all.ts';
 
 async function pneumonia(quick: boolean): Promise<void> {
   const history: EpochRecord[] = [];
@@ -65,14 +67,32 @@ async function segmentation({ train, publish, id, epochs, steps, quickSteps }: S
   console.log(JSON.stringify(figures.test));
 }
 
+const USAGE = 'usage: npm run train -- --task <all|pneumonia|lungs|brain|ood|tiny> [--quick] [--epochs N] [--steps N] [--data folder]';
+
+async function run(task: string | undefined, quick: boolean): Promise<number> {
+  if (task === 'all') return trainAll(process.argv.slice(2));
+  if (task === 'pneumonia') await pneumonia(quick);
+  else if (task === 'lungs') await segmentation({ train: trainLungs, publish: lungsPublish, id: LUNGS_ID, epochs: 24, steps: 50, quickSteps: 25 }, quick);
+  else if (task === 'brain') await segmentation({ train: trainBrain, publish: brainPublish, id: BRAIN_ID, epochs: 30, steps: 60, quickSteps: 25 }, quick);
+  else if (task === 'ood') console.log(JSON.stringify(await republishGate(dataRoot())));
+  else if (task === 'tiny') await import('./train-tiny.ts');
+  else {
+    console.error(USAGE);
+    return 2;
+  }
+  return 0;
+}
+
 const task = argValue('--task');
-const quick = process.argv.includes('--quick');
-if (task === 'pneumonia') await pneumonia(quick);
-else if (task === 'lungs') await segmentation({ train: trainLungs, publish: lungsPublish, id: LUNGS_ID, epochs: 24, steps: 50, quickSteps: 25 }, quick);
-else if (task === 'brain') await segmentation({ train: trainBrain, publish: brainPublish, id: BRAIN_ID, epochs: 30, steps: 60, quickSteps: 25 }, quick);
-else if (task === 'ood') console.log(JSON.stringify(await republishGate(dataRoot())));
-else if (task === 'tiny') await import('./train-tiny.ts');
-else {
-  console.error('usage: npm run train -- --task <pneumonia|lungs|brain|ood|tiny> [--quick] [--epochs N] [--steps N] [--data folder]');
+if (task && task !== 'tiny' && !existsSync(dataRoot())) {
+  console.error(`train: no data folder at ${dataRoot()}; give it with --data <folder> or HILUM_DATA`);
   process.exitCode = 2;
+} else {
+  try {
+    process.exitCode = await run(task, process.argv.includes('--quick'));
+  } catch (error) {
+    // One line, not a stack through minified WASM glue.
+    console.error(`train --task ${task ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
 }

@@ -7,7 +7,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dataPath, skipWithoutData } from '../helpers/data.ts';
+import { readFileSync } from 'node:fs';
+import { DATA_ROOT, dataPath, skipWithoutData } from '../helpers/data.ts';
 
 const run = promisify(execFile);
 const TSX = 'node_modules/.bin/tsx';
@@ -33,11 +34,34 @@ describe.skipIf(skipWithoutData)('npm run cli -- evaluate', () => {
   }, 120_000);
 });
 
+describe.skipIf(skipWithoutData)('npm run train -- --task all', () => {
+  it('runs every shipped model\'s pipeline in two lanes at once, and --quick publishes nothing', async () => {
+    const manifest = readFileSync('public/models/manifest.json', 'utf8');
+    const { code, stdout } = await cli(['src/cli/train.ts', '--task', 'all', '--quick', '--epochs', '1', '--steps', '1', '--data', DATA_ROOT]);
+    expect(code).toBe(0);
+    for (const task of ['pneumonia', 'lungs', 'brain']) expect(stdout).toMatch(new RegExp(`^\\[${task}\\] epoch 1/1 loss \\d`, 'm'));
+    expect(stdout).toMatch(/train --task all: pneumonia, lungs, brain done in [\d.]+ min/);
+    expect(readFileSync('public/models/manifest.json', 'utf8')).toBe(manifest);
+  }, 300_000);
+
+  it('fails, naming the tasks and why in one line each, when its lanes fail', async () => {
+    // A folder that exists but holds none of the datasets.
+    const { code, stderr } = await cli(['src/cli/train.ts', '--task', 'all', '--quick', '--data', 'tests']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^\[pneumonia\] train --task pneumonia: ENOENT: no such file or directory, open '.*cxr-pneumonia-kermany-128\/labels\.csv'$/m);
+    expect(stderr).toMatch(/^train --task all: failed: (pneumonia|lungs) \(exit 1\), (pneumonia|lungs) \(exit 1\);/m);
+    expect(stderr).not.toContain('WasmBackendModule');
+    const missing = await cli(['src/cli/train.ts', '--task', 'all', '--data', 'no-such-folder']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/train: no data folder at .*no-such-folder; give it with --data <folder> or HILUM_DATA/);
+  }, 120_000);
+});
+
 describe('npm run train', () => {
   it('loads every training module under Node and explains its usage', async () => {
     const { code, stderr } = await cli(['src/cli/train.ts', '--task', 'nothing']);
     expect(stderr).not.toMatch(/Error \[ERR_/);
-    expect(stderr).toContain('usage: npm run train -- --task <pneumonia|lungs|brain|ood|tiny>');
+    expect(stderr).toContain('usage: npm run train -- --task <all|pneumonia|lungs|brain|ood|tiny>');
     expect(code).toBe(2);
   }, 60_000);
 });

@@ -1,0 +1,50 @@
+/**
+ * `npm run train -- --task all`: every shipped model, in two lanes that run at once. Node's
+ * WASM backend uses one thread, so on a 2-core machine one process leaves a core idle. The
+ * lanes are balanced by measured times: the pneumonia classifier and its gate (about 80 min)
+ * in one, the lung then the brain U-Net (about 40 + 50 min) in the other.
+ */
+import { spawn } from 'node:child_process';
+
+const LANES = [['pneumonia'], ['lungs', 'brain']];
+
+/** One `train --task <task>` in a child process, its output prefixed with the task; resolves to its exit code. */
+function runTask(task: string, passed: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    // The same Node and loader (tsx's flags are in execArgv) and the same script.
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', '--task', task, ...passed], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = (chunk: Buffer, out: NodeJS.WriteStream): void => {
+      for (const line of chunk.toString('utf8').split('\n').filter((l) => l.length > 0)) out.write(`[${task}] ${line}\n`);
+    };
+    child.stdout.on('data', (c: Buffer) => prefix(c, process.stdout));
+    child.stderr.on('data', (c: Buffer) => prefix(c, process.stderr));
+    child.on('error', (error) => {
+      console.error(`[${task}] could not start: ${error.message}`);
+      resolve(1);
+    });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+/** Each lane runs its tasks in order and stops at the first failure; the exit code is 0 only if every task succeeded. */
+export async function trainAll(args: string[]): Promise<number> {
+  const passed = args.filter((a, i) => a !== '--task' && args[i - 1] !== '--task');
+  const start = Date.now();
+  const failures: string[] = [];
+  await Promise.all(LANES.map(async (lane) => {
+    for (const task of lane) {
+      const code = await runTask(task, passed);
+      if (code !== 0) {
+        failures.push(`${task} (exit ${code})`);
+        return;
+      }
+    }
+  }));
+  const minutes = ((Date.now() - start) / 60_000).toFixed(1);
+  if (failures.length > 0) {
+    console.error(`train --task all: failed: ${failures.join(', ')}; ${minutes} min`);
+    return 1;
+  }
+  console.log(`train --task all: ${LANES.flat().join(', ')} done in ${minutes} min (two lanes at once)`);
+  return 0;
+}
