@@ -4,31 +4,26 @@
  * and what IndexedDB holds (labels, saved models with a hash of their weights) read straight
  * from the browser's storage, so "nothing lost" compares bytes, not what the page shows.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { readStores, type StoredBytes } from './idb-read.ts';
+import { labelFolder as labelClasses, shenzhenFolder } from './teach-setup.ts';
 
 /** Films per class: enough for the three-way split (train, early stopping, held out) and quick to prepare. */
 const PER_CLASS = 12;
 
-/** A folder with normal/ and tb/ (Shenzhen suffix _0 is normal, _1 TB), copies in a temporary folder. */
+/** A folder with labelled/normal/ and labelled/tb/ of real Shenzhen films, copies in a temporary folder. */
 export function teachFolder(dataRoot: string): { root: string; images: number } {
   const root = mkdtempSync(join(tmpdir(), 'hilum-stress-teach-'));
-  const source = join(dataRoot, 'cxr-lung-seg-shenzhen-256', 'images');
-  const all = readdirSync(source).filter((f) => f.endsWith('.png')).sort();
-  for (const [name, suffix] of [['normal', '_0.png'], ['tb', '_1.png']] as const) {
-    mkdirSync(join(root, 'labelled', name), { recursive: true });
-    for (const f of all.filter((x) => x.endsWith(suffix)).slice(0, PER_CLASS)) copyFileSync(join(source, f), join(root, 'labelled', name, f));
-  }
+  shenzhenFolder(dataRoot, root, 'labelled', 0, PER_CLASS);
   return { root, images: 2 * PER_CLASS };
 }
 
-/** The Teach view with the folder imported, its classes counted. */
+/** The Teach view with the folder imported, its classes counted, set to train a head on the pneumonia backbone. */
 export async function labelFolder(page: Page, folder: string, images: number): Promise<void> {
-  await page.getByTestId('mode-teach').click();
-  await page.getByTestId('teach-folder-input').setInputFiles(join(folder, 'labelled'));
-  await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid=class]')].reduce((s, e) => s + Number(e.getAttribute('data-count')), 0) === n, images, { timeout: 120_000 });
+  await labelClasses(page, join(folder, 'labelled'), `normal=${images / 2},tb=${images / 2}`);
   await page.getByTestId('train-base').selectOption('pneumonia-cxr');
   await page.getByTestId('mode-head').check();
 }
@@ -77,39 +72,15 @@ export interface Stored {
   models: string[];
 }
 
-/**
- * Straight from IndexedDB: idb-keyval's store for the labels, the worker's store for the
- * models. (No named functions inside: tsx would wrap them in a helper the page lacks.)
- */
+/** Straight from IndexedDB: idb-keyval's store for the labels, the worker's stores for the models. */
 export async function stored(page: Page): Promise<Stored> {
-  const rows = await page.evaluate(async () => {
-    const read = [['keyval-store', 'keyval'], ['hilum-user-models', 'meta'], ['hilum-user-models', 'files']].map(([name = '', store = '']) => new Promise<{ key: string; value: unknown }[]>((resolve, reject) => {
-      const open = indexedDB.open(name);
-      open.onerror = () => { reject(open.error ?? new Error(`cannot open ${name}`)); };
-      open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains(store)) { db.close(); resolve([]); return; }
-        const out: { key: string; value: unknown }[] = [];
-        const cursor = db.transaction(store).objectStore(store).openCursor();
-        cursor.onerror = () => { reject(cursor.error ?? new Error(`cannot read ${store}`)); };
-        cursor.onsuccess = () => {
-          const c = cursor.result;
-          if (c) { out.push({ key: String(c.key), value: c.value }); c.continue(); return; }
-          db.close();
-          resolve(out);
-        };
-      };
-    }));
-    const [keyval = [], metas = [], files = []] = await Promise.all(read);
-    const labels = keyval.find((r) => r.key === 'hilum.teach.labels')?.value as { labels?: Record<string, string> } | undefined;
-    const models = await Promise.all(metas.map(async ({ key, value }) => {
-      const weights = (files.find((f) => f.key === key)?.value as { weights?: ArrayBuffer } | undefined)?.weights;
-      const digest = weights ? [...new Uint8Array(await crypto.subtle.digest('SHA-256', weights))].map((b) => b.toString(16).padStart(2, '0')).join('').slice(0, 16) : 'no weights';
-      return `${key} "${(value as { name?: string }).name ?? ''}" ${digest}`;
-    }));
-    return { labels: JSON.stringify(labels ?? null), labelled: Object.keys(labels?.labels ?? {}).length, models };
+  const [keyval = [], metas = [], files = []] = await readStores(page, [['keyval-store', 'keyval'], ['hilum-user-models', 'meta'], ['hilum-user-models', 'files']]);
+  const labels = keyval.find((r) => r.key === 'hilum.teach.labels')?.value as { labels?: Record<string, string> } | undefined;
+  const models = metas.map(({ key, value }) => {
+    const weights = (files.find((f) => f.key === key)?.value as { weights?: StoredBytes } | undefined)?.weights;
+    return `${key} "${(value as { name?: string }).name ?? ''}" ${weights?.sha256 ?? 'no weights'}`;
   });
-  return { ...rows, models: rows.models.sort() };
+  return { labels: JSON.stringify(labels ?? null), labelled: Object.keys(labels?.labels ?? {}).length, models: models.sort() };
 }
 
 /** Every model of `before` is still there, byte for byte. */

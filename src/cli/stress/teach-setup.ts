@@ -7,6 +7,7 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { readStores, type StoredBytes } from './idb-read.ts';
 
 export const OFFLINE_READY = 'Hilum is ready to work offline.';
 
@@ -75,46 +76,19 @@ export interface Stored {
   deckBytes: number;
 }
 
-/**
- * What this origin's IndexedDB holds now, read with the raw API (nothing of the app's state).
- * Only anonymous callbacks inside: tsx names declared functions with a helper the page lacks.
- */
-export function storedNow(page: Page): Promise<Stored> {
-  return page.evaluate(async (places) => {
-    type Row = { key: IDBValidKey; value: unknown };
-    const rows = await Promise.all(places.map(([name, store]) => new Promise<Row[]>((resolve, reject) => {
-      const req = indexedDB.open(name);
-      // A database the app has not made yet: abort, so this look does not create an empty one.
-      req.onupgradeneeded = () => { req.transaction?.abort(); };
-      req.onerror = () => { resolve([]); };
-      req.onsuccess = () => {
-        const db = req.result;
-        if (!db.objectStoreNames.contains(store)) return resolve([]);
-        const out: Row[] = [];
-        const cursor = db.transaction(store).objectStore(store).openCursor();
-        cursor.onsuccess = () => {
-          const at = cursor.result;
-          if (!at) {
-            db.close();
-            return resolve(out);
-          }
-          out.push({ key: at.key, value: at.value });
-          at.continue();
-        };
-        cursor.onerror = () => { reject(cursor.error ?? new Error('cursor failed')); };
-      };
-    })));
-    const [keyval = [], models = [], decks = []] = rows;
-    const labelRecord = keyval.find((r) => r.key === 'hilum.teach.labels')?.value as { labels?: Record<string, string> } | undefined;
-    const deckRecords = decks.flatMap((r) => (String(r.key).startsWith('deck:') ? [(r.value as { deck: { title: string; cases: unknown[] } }).deck] : []));
-    return {
-      labels: Object.keys(labelRecord?.labels ?? {}).length,
-      models: models.map((m) => (m.value as { name: string }).name).sort(),
-      decks: deckRecords.map((d) => `${d.title} (${d.cases.length} cases)`).sort(),
-      deckFiles: decks.filter((r) => String(r.key).startsWith('file:')).length,
-      deckBytes: decks.reduce((sum, r) => sum + (String(r.key).startsWith('file:') && r.value instanceof Blob ? r.value.size : 0), 0),
-    };
-  }, [['keyval-store', 'keyval'], ['hilum-user-models', 'meta'], ['hilum-decks', 'decks']] as [string, string][]);
+/** What this origin's IndexedDB holds now (see idb-read.ts), which is what a reload reads. */
+export async function storedNow(page: Page): Promise<Stored> {
+  const [keyval = [], models = [], decks = []] = await readStores(page, [['keyval-store', 'keyval'], ['hilum-user-models', 'meta'], ['hilum-decks', 'decks']]);
+  const labelRecord = keyval.find((r) => r.key === 'hilum.teach.labels')?.value as { labels?: Record<string, string> } | undefined;
+  const deckRecords = decks.flatMap((r) => (r.key.startsWith('deck:') ? [(r.value as { deck: { title: string; cases: unknown[] } }).deck] : []));
+  const caseFiles = decks.filter((r) => r.key.startsWith('file:'));
+  return {
+    labels: Object.keys(labelRecord?.labels ?? {}).length,
+    models: models.map((m) => (m.value as { name: string }).name).sort(),
+    decks: deckRecords.map((d) => `${d.title} (${d.cases.length} cases)`).sort(),
+    deckFiles: caseFiles.length,
+    deckBytes: caseFiles.reduce((sum, r) => sum + ((r.value as StoredBytes | undefined)?.bytes ?? 0), 0),
+  };
 }
 
 export const sameStored = (a: Stored, b: Stored): boolean => JSON.stringify(a) === JSON.stringify(b);
