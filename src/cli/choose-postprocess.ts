@@ -31,11 +31,11 @@ const FRACTIONS: (number | undefined)[] = [undefined, 0.1, 0.3, 1];
 function score(volumes: PatientVolume<Float32Array>[], threshold: number, fraction: number | undefined): number {
   return mean(volumes.map((v) => {
     const masks = v.predicted.map((p) => Uint8Array.from(p, (x) => (x >= threshold ? 1 : 0)));
-    return volumeDice(fraction === undefined ? masks : keepVolumeRegions(masks, v.width, v.height, fraction), v.truth);
+    return volumeDice(fraction === undefined ? masks : keepVolumeRegions(masks, v.width, v.height, fraction).masks, v.truth);
   }));
 }
 
-/** Every option of the grid scored on the tuning rows; the best wins, the simpler one on a tie. */
+/** Every option of the grid scored on the tuning rows; the best wins, the plain mask on a tie. */
 export async function choosePostprocess(model: tf.LayersModel, entry: ModelEntry, rows: readonly Record<string, string>[], data: string): Promise<PostprocessChoice> {
   const options: PostprocessOption[] = [];
   for (const mirrorAverage of [false, true]) {
@@ -49,8 +49,9 @@ export async function choosePostprocess(model: tf.LayersModel, entry: ModelEntry
     }
   }
   const plain = options.find((o) => o.operatingPoint === 0.5 && Object.keys(o.postprocess).length === 0);
-  const chosen = options.reduce((best, o) => (o.tuneDice > best.tuneDice ? o : best));
   if (!plain) throw new Error('the grid has no plain option');
+  // Only a strictly better score moves the choice off the plain mask (then off the first found).
+  const chosen = options.reduce((best, o) => (o.tuneDice > best.tuneDice ? o : best), plain);
   return { chosen, plain, tried: options.length };
 }
 

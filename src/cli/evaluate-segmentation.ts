@@ -55,9 +55,9 @@ export async function evaluateSegmentation(task: 'lungs' | 'brain', model: tf.La
     for (const r of rows) cases.push({ id: r.id ?? r.image ?? '', dice: diceOf(await overlapOfRow(r)) });
     return segmentationReport(task, entry.id, split, cases);
   }
-  const patients = await patientVolumes(rows, data, (image) => predictMask(model, entry, image));
+  const patients = await patientVolumes(rows, data, (image, size) => predictMask(model, entry, image, size));
   const fraction = entry.postprocess?.volumeRegionFraction;
-  const cases = [...patients].map(([id, v]) => ({ id, dice: volumeDice(fraction === undefined ? v.predicted : keepVolumeRegions(v.predicted, v.width, v.height, fraction), v.truth) }));
+  const cases = [...patients].map(([id, v]) => ({ id, dice: volumeDice(fraction === undefined ? v.predicted : keepVolumeRegions(v.predicted, v.width, v.height, fraction).masks, v.truth) }));
   return segmentationReport(task, entry.id, split, cases, rows.length);
 }
 

@@ -15,8 +15,11 @@ export interface GreyWorkerApi {
   toGrey(frame: ImageFrame, copies: number): GreyImage[];
   /** Non-zero pixels of a mask (transferred here, not sent back). */
   countMask(mask: Uint8Array): number;
-  /** A series' masks with its small 3-D regions dropped (see volume-regions.ts), and their pixel counts; all transferred. */
-  keepVolumeRegions(masks: Uint8Array[], width: number, height: number, fraction: number): FilteredVolume;
+  /**
+   * A series' masks with its small 3-D regions dropped (see volume-regions.ts) and their pixel
+   * counts; the masks come back (transferred) only when asked for.
+   */
+  keepVolumeRegions(masks: Uint8Array[], width: number, height: number, fraction: number, withMasks: boolean): FilteredVolume;
 }
 
 export interface FilteredVolume {
@@ -35,10 +38,10 @@ const api: GreyWorkerApi = {
     for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
     return n;
   },
-  keepVolumeRegions(masks, width, height, fraction) {
+  keepVolumeRegions(masks, width, height, fraction, withMasks) {
     const kept = keepVolumeRegions(masks, width, height, fraction);
-    const pixels = kept.map((m) => m.reduce((n, v) => n + v, 0));
-    return Comlink.transfer({ masks: kept, pixels }, kept.map((m) => m.buffer));
+    if (!withMasks) return { masks: [], pixels: kept.pixels };
+    return Comlink.transfer(kept, kept.masks.map((m) => m.buffer));
   },
 };
 

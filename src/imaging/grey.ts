@@ -43,5 +43,10 @@ export function countMaskOffThread(mask: Uint8Array): Promise<number> {
 
 /** A series' masks without their small 3-D regions (see volume-regions.ts), off the main thread; the masks are transferred. */
 export function keepVolumeRegionsOffThread(masks: Uint8Array[], width: number, height: number, fraction: number): Promise<FilteredVolume> {
-  return call((r) => r.keepVolumeRegions(Comlink.transfer(masks, masks.map((m) => m.buffer)), width, height, fraction));
+  return call((r) => r.keepVolumeRegions(Comlink.transfer(masks, masks.map((m) => m.buffer)), width, height, fraction, true));
+}
+
+/** Only the pixel counts per slice of keepVolumeRegionsOffThread's masks; the masks are transferred and not sent back. */
+export async function countVolumeRegionsOffThread(masks: Uint8Array[], width: number, height: number, fraction: number): Promise<number[]> {
+  return (await call((r) => r.keepVolumeRegions(Comlink.transfer(masks, masks.map((m) => m.buffer)), width, height, fraction, false))).pixels;
 }

@@ -11,10 +11,15 @@ export interface Components {
   meanX: number[];
 }
 
-/** 4-connected components by a breadth-first walk over an explicit queue: no recursion. */
-export function connectedComponents(mask: ArrayLike<number>, width: number, height: number): Components {
-  const labels = new Int32Array(width * height);
-  const queue = new Int32Array(width * height);
+/**
+ * 4-connected components by a breadth-first walk over an explicit queue: no recursion. With
+ * `depth` > 1 the mask is that many slices stacked (a series), and a pixel also touches the
+ * same pixel in the slices above and below (6-connected).
+ */
+export function connectedComponents(mask: ArrayLike<number>, width: number, height: number, depth = 1): Components {
+  const plane = width * height;
+  const labels = new Int32Array(plane * depth);
+  const queue = new Int32Array(plane * depth);
   const sizes: number[] = [];
   const meanX: number[] = [];
   for (let start = 0; start < labels.length; start++) {
@@ -28,10 +33,15 @@ export function connectedComponents(mask: ArrayLike<number>, width: number, heig
     while (head < tail) {
       const at = queue[head++] as number;
       const x = at % width;
+      const inPlane = at % plane;
       sumX += x;
-      // The four neighbours, without an array per pixel.
-      for (let k = 0; k < 4; k++) {
-        const n = k === 0 ? (x > 0 ? at - 1 : -1) : k === 1 ? (x < width - 1 ? at + 1 : -1) : k === 2 ? at - width : at + width;
+      // The neighbours in the slice, then across slices, without an array per pixel.
+      for (let k = 0; k < 6; k++) {
+        const n = k === 0 ? (x > 0 ? at - 1 : -1)
+          : k === 1 ? (x < width - 1 ? at + 1 : -1)
+          : k === 2 ? (inPlane >= width ? at - width : -1)
+          : k === 3 ? (inPlane < plane - width ? at + width : -1)
+          : k === 4 ? at - plane : at + plane;
         if (n < 0 || n >= labels.length || !mask[n] || labels[n]) continue;
         labels[n] = label;
         queue[tail++] = n;

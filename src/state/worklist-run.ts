@@ -28,8 +28,8 @@ export interface RunDeps {
   toGrey(frame: ImageFrame, copies: number): Promise<GreyImage[]>;
   /** Mask pixels counted off the main thread; takes the mask's buffer. */
   countMask(mask: Uint8Array): Promise<number>;
-  /** A series' masks without their small 3-D regions, off the main thread; takes the masks' buffers. */
-  keepVolumeRegions(masks: Uint8Array[], width: number, height: number, fraction: number): Promise<{ masks: Uint8Array[]; pixels: number[] }>;
+  /** Pixels per slice of a series' masks without their small 3-D regions, counted off the main thread; takes the masks' buffers. */
+  countVolumeRegions(masks: Uint8Array[], width: number, height: number, fraction: number): Promise<number[]>;
   /** Slice Thickness of a file in mm, for a volume. */
   thickness(key: string): number | undefined;
 }
@@ -71,7 +71,7 @@ async function runVolume(volume: NonNullable<StudyPlan['volume']>, deps: RunDeps
     slices.push({ ref, width: result.width, height: result.height, mask: new Uint8Array(0), pixels: fraction === undefined ? await deps.countMask(result.mask) : 0 });
   }
   if (fraction !== undefined && slices[0]) {
-    const { pixels } = await deps.keepVolumeRegions(masks, slices[0].width, slices[0].height, fraction);
+    const pixels = await deps.countVolumeRegions(masks, slices[0].width, slices[0].height, fraction);
     slices.forEach((s, i) => { s.pixels = pixels[i] ?? 0; });
   }
   return { kind: 'volume', modelId: volume.modelId, slices: slices.length, volume: seriesVolume(slices, spacing, deps.thickness(volume.firstKey)) };

@@ -1,7 +1,7 @@
 import type { SeriesInfo } from '../dicom/series.ts';
 import type { OpenedFile } from '../imaging/api.ts';
 import type { ModelEntry } from '../ml/api.ts';
-import { countMaskOffThread, keepVolumeRegionsOffThread, toGreyOffThread } from '../imaging/grey.ts';
+import { countMaskOffThread, countVolumeRegionsOffThread, toGreyOffThread } from '../imaging/grey.ts';
 import { HilumError } from '../ml/client.ts';
 import { toUserMessage } from './messages.ts';
 import { ml } from './ml.ts';
@@ -120,7 +120,7 @@ export class WorklistState {
     this.update(row.id, { status: 'running', reasons: [] });
     const started = performance.now();
     try {
-      const outcome = await runStudy(plan, { models, ml, decode: (ref) => studies.decode(ref), toGrey: toGreyOffThread, countMask: countMaskOffThread, keepVolumeRegions: keepVolumeRegionsOffThread, thickness: (key) => studies.tagNumber(key, 'x00180050') }, signal);
+      const outcome = await runStudy(plan, { models, ml, decode: (ref) => studies.decode(ref), toGrey: toGreyOffThread, countMask: countMaskOffThread, countVolumeRegions: countVolumeRegionsOffThread, thickness: (key) => studies.tagNumber(key, 'x00180050') }, signal);
       const ms = performance.now() - started;
       this.durations = [...this.durations, ms];
       this.update(row.id, { ...outcome, ms });
