@@ -3,7 +3,7 @@
  * the size and sha256 of every file, which the worker checks before it uses a byte.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelEntry, ModelManifest } from '../ml/api.ts';
@@ -57,7 +57,9 @@ export function writeManifestEntry(entry: Omit<ModelEntry, 'files' | 'sizeBytes'
   withManifestLock(() => {
     const current: ModelManifest = existsSync(manifestPath) ? parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))) : { models: [] };
     const models = [...current.models.filter((m) => m.id !== entry.id), full].sort((a, b) => a.id.localeCompare(b.id));
-    writeFileSync(manifestPath, `${JSON.stringify({ models }, null, 2)}\n`);
+    // Renamed into place, so a process reading the manifest meanwhile never sees half of it.
+    writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify({ models }, null, 2)}\n`);
+    renameSync(`${manifestPath}.tmp`, manifestPath);
   });
   return full;
 }

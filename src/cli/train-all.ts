@@ -1,10 +1,11 @@
 /**
- * `npm run train -- --task all`: every shipped model, in two lanes that run at once. Node's
+ * `npm run train -- --task all`: every model made from the shared data, in two lanes at once. Node's
  * WASM backend uses one thread, so on a 2-core machine one process leaves a core idle. The
  * lanes are balanced by measured times: the pneumonia classifier and its gate (about 80 min)
  * in one, the lung then the brain U-Net (about 40 + 50 min) in the other.
  */
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 const LANES = [['pneumonia'], ['lungs', 'brain']];
 
@@ -13,11 +14,9 @@ function runTask(task: string, passed: string[]): Promise<number> {
   return new Promise((resolve) => {
     // The same Node and loader (tsx's flags are in execArgv) and the same script.
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', '--task', task, ...passed], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const prefix = (chunk: Buffer, out: NodeJS.WriteStream): void => {
-      for (const line of chunk.toString('utf8').split('\n').filter((l) => l.length > 0)) out.write(`[${task}] ${line}\n`);
-    };
-    child.stdout.on('data', (c: Buffer) => prefix(c, process.stdout));
-    child.stderr.on('data', (c: Buffer) => prefix(c, process.stderr));
+    // Whole lines only: a pipe's chunks end anywhere, so a long line could come out split.
+    createInterface({ input: child.stdout }).on('line', (line) => process.stdout.write(`[${task}] ${line}\n`));
+    createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`[${task}] ${line}\n`));
     child.on('error', (error) => {
       console.error(`[${task}] could not start: ${error.message}`);
       resolve(1);

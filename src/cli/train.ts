@@ -1,8 +1,9 @@
 /**
  * `npm run train -- --task <all|pneumonia|lungs|brain|ood|tiny> [--quick] [--epochs N] [--steps N] [--data folder]`
  * Reproduces a shipped model from the shared data. --quick trains briefly on the real data to
- * prove the pipeline learns, and publishes nothing. `all` trains every shipped model (the
- * pneumonia classifier with its gate, the lung and the brain U-Nets) in two processes at once.
+ * prove the pipeline learns, and publishes nothing. `all` trains every model made from the
+ * shared data (the pneumonia classifier with its gate, the lung and the brain U-Nets) in two
+ * processes at once; the 28-px plumbing model has its own task.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,8 +84,15 @@ async function run(task: string | undefined, quick: boolean): Promise<number> {
   return 0;
 }
 
+const TASKS = ['all', 'pneumonia', 'lungs', 'brain', 'ood', 'tiny'];
 const task = argValue('--task');
-if (task && task !== 'tiny' && !existsSync(dataRoot())) {
+if (!task || !TASKS.includes(task)) {
+  console.error(USAGE);
+  process.exitCode = 2;
+} else if (task === 'all' && process.argv.includes('--publish-only')) {
+  console.error('train: --publish-only is for one U-Net task (lungs or brain); `all` trains every model');
+  process.exitCode = 2;
+} else if (task !== 'tiny' && !existsSync(dataRoot())) {
   console.error(`train: no data folder at ${dataRoot()}; give it with --data <folder> or HILUM_DATA`);
   process.exitCode = 2;
 } else {
