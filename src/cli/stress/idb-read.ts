@@ -51,7 +51,7 @@ export function readStores(page: Page, places: readonly (readonly [string, strin
     };
   }).then((rows) => Promise.all(rows.map(async ({ key, value }) => {
     // A record's fields, or the value itself under '': each binary one becomes its size and digest.
-    const isRecord = value !== null && typeof value === 'object' && !(value instanceof Blob) && !(value instanceof ArrayBuffer);
+    const isRecord = value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Blob) && !(value instanceof ArrayBuffer) && !ArrayBuffer.isView(value);
     const parts = await Promise.all((isRecord ? Object.entries(value) : [['', value] as [string, unknown]]).map(async ([field, v]) => {
       const buffer = v instanceof Blob ? await v.arrayBuffer() : v instanceof ArrayBuffer ? v : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice().buffer : undefined;
       if (!buffer) return [field, v] as [string, unknown];
