@@ -22,6 +22,8 @@ export interface SegmentationPublish {
   task: 'lungs' | 'brain';
   spec: UnetSpec;
   name: string;
+  /** Raised when what the user sees changes (weights, threshold, post-processing): reports and DICOM SEG exports record it. */
+  version: string;
   labels: [string, string];
   folder: string;
   testSplit: string;
@@ -79,7 +81,7 @@ export async function publishSegmentation(p: SegmentationPublish, dataRoot: stri
   if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('the WASM backend did not start');
   const { model: shipped, float32, float16 } = await chooseWeights(p, dir);
   const entry: Omit<ModelEntry, 'files' | 'sizeBytes'> = {
-    id: p.spec.id, name: p.name, task: 'segmentation', version: '1.0.0',
+    id: p.spec.id, name: p.name, task: 'segmentation', version: p.version,
     input: { width: p.spec.inputSize, height: p.spec.inputSize, channels: 1, preprocessing: 'unit-range' },
     labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '', scope: p.scope,
   };

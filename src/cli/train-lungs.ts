@@ -51,7 +51,7 @@ export async function trainLungs(options: RunOptions): Promise<TrainedSegmenter>
 export function lungsPublish(dataRoot: string): SegmentationPublish {
   const val = loadLungs(dataRoot, 'val');
   return {
-    task: 'lungs', spec: LUNGS_SPEC, name: 'Lung fields (chest X-ray, 256 px)', labels: ['background', 'lung'],
+    task: 'lungs', spec: LUNGS_SPEC, name: 'Lung fields (chest X-ray, 256 px)', version: '1.0.0', labels: ['background', 'lung'],
     folder: LUNGS_FOLDER, testSplit: 'test', scope: CHEST_FILMS, validate: (model) => mean(lungDice(model, val)),
     text: {
       task: 'It outlines both lung fields on a frontal chest X-ray, so their areas can be measured.',
