@@ -85,7 +85,8 @@ describe.skipIf(chromiumMissing || skipWithoutData)('teaching decks', () => {
     expect(await w.page.getByTestId('deck-case').count()).toBe(1);
     await w.page.reload();
     await w.page.getByTestId('deck').filter({ hasText: 'Full disk' }).getByTestId('deck-open').click();
-    expect(await w.page.getByTestId('deck-case').count()).toBe(1);
+    // The opened deck's cases come from IndexedDB: wait for them (a deck that lost its case stays at 0).
+    await expect.poll(() => w.page.getByTestId('deck-case').count(), { timeout: 30_000 }).toBe(1);
     await w.context.close();
   });
 
@@ -94,8 +95,8 @@ describe.skipIf(chromiumMissing || skipWithoutData)('teaching decks', () => {
     const w = await importDeckOffline(app, exported.path);
     expect(await w.page.getByTestId('deck-imported').textContent()).toBe(`Imported "${DECK_TITLE}" with 2 cases.`);
     await w.page.getByTestId('deck').getByTestId('deck-open').click();
-    const titles = await w.page.getByTestId('deck-case').evaluateAll((items) => items.map((i) => i.getAttribute('data-title')));
-    expect(titles).toEqual(exported.caseTitles);
+    const titles = (): Promise<(string | null)[]> => w.page.getByTestId('deck-case').evaluateAll((items) => items.map((i) => i.getAttribute('data-title')));
+    await expect.poll(titles, { timeout: 30_000 }).toEqual(exported.caseTitles);
     await w.page.getByTestId('deck-case').first().getByTestId('case-show').click();
     await expect.poll(() => w.page.getByTestId('slice').textContent(), { timeout: 60_000 }).toBe('1 / 1');
     await expect.poll(() => canvasGreys(w.page), { timeout: 30_000 }).toBeGreaterThan(20);
