@@ -6,7 +6,7 @@ import { scopeReasons, type ImageTags } from '../ml/scope.ts';
 import { ml } from './ml.ts';
 import { keepVolumeRegionsOffThread } from '../imaging/grey.ts';
 import type { FrameRef } from './studies.svelte.ts';
-import { seriesVolume, type SeriesVolume, type SliceMask } from './series-outline.ts';
+import { seriesVolume, uniformSize, type SeriesVolume, type SliceMask } from './series-outline.ts';
 import { ModelRuns } from './model-runs.svelte.ts';
 import { remeasureSeries, remeasureShown } from './mask-remeasure.ts';
 
@@ -42,10 +42,10 @@ export interface SeriesOutline {
 
 /** The model's region filter over a finished series (off the main thread), pixel counts updated. */
 async function keepSeriesRegions(slices: SliceMask[], fraction: number | undefined): Promise<SliceMask[]> {
-  const first = slices[0];
-  if (fraction === undefined || !first || slices.some((s) => s.width !== first.width || s.height !== first.height)) return slices;
+  const size = uniformSize(slices);
+  if (fraction === undefined || !size) return slices;
   // The shown masks go to the worker and come back filtered, so copies are sent.
-  const { masks, pixels } = await keepVolumeRegionsOffThread(slices.map((s) => s.mask.slice()), first.width, first.height, fraction);
+  const { masks, pixels } = await keepVolumeRegionsOffThread(slices.map((s) => s.mask.slice()), size.width, size.height, fraction);
   return slices.map((s, i) => ({ ...s, mask: masks[i] ?? s.mask, pixels: pixels[i] ?? s.pixels }));
 }
 

@@ -35,3 +35,12 @@ export function seriesVolume(slices: readonly SliceMask[], spacing: readonly [nu
   if (!thicknessMm) return { ...base, missing: 'the files give no Slice Thickness' };
   return { ...base, millilitres: (total * spacing[0] * spacing[1] * thicknessMm) / 1000 };
 }
+
+/**
+ * The one width and height every slice shares, or undefined (an empty series, or slices of
+ * different sizes): the 3-D region filter stacks slices and needs the first.
+ */
+export function uniformSize(slices: readonly { width: number; height: number }[]): { width: number; height: number } | undefined {
+  const first = slices[0];
+  return first && slices.every((s) => s.width === first.width && s.height === first.height) ? { width: first.width, height: first.height } : undefined;
+}

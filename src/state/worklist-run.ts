@@ -8,7 +8,7 @@ import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { GreyImage, ModelEntry } from '../ml/api.ts';
 import type { MlClient } from '../ml/client.ts';
 import { area } from '../ml/mask-measure.ts';
-import { seriesVolume, type SliceMask } from './series-outline.ts';
+import { seriesVolume, uniformSize, type SliceMask } from './series-outline.ts';
 import type { FrameRef } from './studies.svelte.ts';
 import type { Finding, Measurement } from './worklist-order.ts';
 import type { StudyPlan } from './worklist-plan.ts';
@@ -70,8 +70,10 @@ async function runVolume(volume: NonNullable<StudyPlan['volume']>, deps: RunDeps
     if (fraction !== undefined) masks.push(result.mask);
     slices.push({ ref, width: result.width, height: result.height, mask: new Uint8Array(0), pixels: fraction === undefined ? await deps.countMask(result.mask) : 0 });
   }
-  if (fraction !== undefined && slices[0]) {
-    const pixels = await deps.countVolumeRegions(masks, slices[0].width, slices[0].height, fraction);
+  const size = uniformSize(slices);
+  if (fraction !== undefined) {
+    // Slices of different sizes cannot be stacked: each is counted as it is, unfiltered.
+    const pixels = size ? await deps.countVolumeRegions(masks, size.width, size.height, fraction) : await Promise.all(masks.map((m) => deps.countMask(m)));
     slices.forEach((s, i) => { s.pixels = pixels[i] ?? 0; });
   }
   return { kind: 'volume', modelId: volume.modelId, slices: slices.length, volume: seriesVolume(slices, spacing, deps.thickness(volume.firstKey)) };
