@@ -68,23 +68,20 @@ async function segmentation({ train, publish, id, epochs, steps, quickSteps }: S
   console.log(JSON.stringify(figures.test));
 }
 
-const USAGE = 'usage: npm run train -- --task <all|pneumonia|lungs|brain|ood|tiny> [--quick] [--epochs N] [--steps N] [--data folder]';
+const TASKS = ['all', 'pneumonia', 'lungs', 'brain', 'ood', 'tiny'];
+const USAGE = `usage: npm run train -- --task <${TASKS.join('|')}> [--quick] [--epochs N] [--steps N] [--data folder]`;
 
-async function run(task: string | undefined, quick: boolean): Promise<number> {
+/** One task of TASKS (checked by the caller). */
+async function run(task: string, quick: boolean): Promise<number> {
   if (task === 'all') return trainAll(process.argv.slice(2));
   if (task === 'pneumonia') await pneumonia(quick);
   else if (task === 'lungs') await segmentation({ train: trainLungs, publish: lungsPublish, id: LUNGS_ID, epochs: 24, steps: 50, quickSteps: 25 }, quick);
   else if (task === 'brain') await segmentation({ train: trainBrain, publish: brainPublish, id: BRAIN_ID, epochs: 30, steps: 60, quickSteps: 25 }, quick);
   else if (task === 'ood') console.log(JSON.stringify(await republishGate(dataRoot())));
-  else if (task === 'tiny') await import('./train-tiny.ts');
-  else {
-    console.error(USAGE);
-    return 2;
-  }
+  else await import('./train-tiny.ts');
   return 0;
 }
 
-const TASKS = ['all', 'pneumonia', 'lungs', 'brain', 'ood', 'tiny'];
 const task = argValue('--task');
 if (!task || !TASKS.includes(task)) {
   console.error(USAGE);
