@@ -32,7 +32,10 @@ self.addEventListener('install', (event) => {
     const cache = await caches.open(CACHE);
     // The plugin lists the web manifest and its icons twice; addAll rejects duplicates.
     const urls = [...new Set(entries.map((e) => new URL(e.url, self.registration.scope).href))];
-    await cache.addAll(urls.map((url) => new Request(url, { cache: 'reload' })));
+    // 'no-cache', not 'reload': a file the page has already fetched on this first visit is
+    // revalidated (a 304, no body) instead of downloaded again, so a clinic's slow line carries
+    // each file once; a changed file still comes fresh from the server.
+    await cache.addAll(urls.map((url) => new Request(url, { cache: 'no-cache' })));
   })());
 });
 

@@ -1,7 +1,9 @@
 /**
  * A static file server for the built app, like any plain host: it can send Hilum's security
- * headers or none at all, records every request, and can pretend a new version was deployed.
+ * headers or none at all, answers a revalidation with 304 as real hosts do (ETag), records
+ * every request and what each response sent, and can pretend a new version was deployed.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -20,9 +22,17 @@ export interface StaticServerOptions {
   headers: 'isolated' | 'plain';
 }
 
+/** One response: 200 with a body, 304 (the client's copy is current) or 404. */
+export interface SentResponse {
+  path: string;
+  status: number;
+  bytes: number;
+}
+
 export interface StaticServer {
   origin: string;
   requests: string[];
+  responses: SentResponse[];
   /** Serve a byte-different sw.js from now on, as a new deployment would. */
   deployNewVersion(): void;
   close(): Promise<void>;
@@ -30,6 +40,7 @@ export interface StaticServer {
 
 export async function startStaticServer(options: StaticServerOptions): Promise<StaticServer> {
   const requests: string[] = [];
+  const responses: SentResponse[] = [];
   let version = 1;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -38,13 +49,18 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     const file = join(options.root, path.endsWith('/') ? `${path}index.html` : path);
     readFile(file).then((body) => {
       const extra = url.pathname === '/sw.js' && version > 1 ? Buffer.from(`\n// deployment ${version}\n`) : Buffer.alloc(0);
-      const headers: Record<string, string> = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' };
+      const content = Buffer.concat([body, extra]);
+      const etag = `"${createHash('sha1').update(content).digest('base64url')}"`;
+      const headers: Record<string, string> = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', ETag: etag };
       if (options.headers === 'isolated') Object.assign(headers, SECURITY_HEADERS);
-      res.writeHead(200, headers);
-      res.end(Buffer.concat([body, extra]));
+      const current = req.headers['if-none-match'] === etag;
+      res.writeHead(current ? 304 : 200, headers);
+      res.end(current ? undefined : content);
+      responses.push({ path: url.pathname, status: current ? 304 : 200, bytes: current ? 0 : content.length });
     }, () => {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found');
+      responses.push({ path: url.pathname, status: 404, bytes: 0 });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -52,6 +68,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    responses,
     deployNewVersion: () => { version += 1; },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
