@@ -41,7 +41,8 @@ export type Visit = 'first' | 'returning';
  * Open the app as on a `visit`, then let Playwright install its own helper script in the page
  * before anything is measured: installed by the first setInputFiles, it is a 20-60 ms
  * main-thread task of the harness's, not the app's, and the long-task observer cannot tell
- * the two apart. A returning visit loads from the service worker's cache and, like the drop
+ * the two apart. The context records outside requests without routing them (routing would
+ * turn the HTTP cache off and make a first visit download the app twice); any one fails the run. A returning visit loads from the service worker's cache and, like the drop
  * benchmark, picks the folder 3 s after the page opened.
  */
 async function openApp(page: Page, origin: string, visit: Visit): Promise<void> {
@@ -68,13 +69,15 @@ async function runFolder(page: Page, root: string, studies: number): Promise<voi
  */
 export async function worklistTasks(browser: Browser, origin: string, dataRoot: string, visit: Visit, films = 24): Promise<TaskStats> {
   const { root, studies } = makeFolder(dataRoot, films);
-  const w = await watchedContext(browser, origin);
+  const w = await watchedContext(browser, origin, 'allow', false);
   try {
     await openApp(w.page, origin, visit);
-    return await tracedTasks(browser, w.page, 'hilum-pick', async () => {
+    const tasks = await tracedTasks(browser, w.page, 'hilum-pick', async () => {
       await w.page.evaluate(() => performance.mark('hilum-pick'));
       await runFolder(w.page, root, studies);
     });
+    if (w.external.length > 0) throw new Error(`requests left the origin: ${w.external.join(', ')}`);
+    return tasks;
   } finally {
     await w.context.close();
     rmSync(root, { recursive: true, force: true });
@@ -83,7 +86,7 @@ export async function worklistTasks(browser: Browser, origin: string, dataRoot: 
 
 export async function worklistThroughput(browser: Browser, origin: string, dataRoot: string, visit: Visit, films = 24): Promise<WorklistRun> {
   const { root, studies } = makeFolder(dataRoot, films);
-  const w = await watchedContext(browser, origin);
+  const w = await watchedContext(browser, origin, 'allow', false);
   try {
     await w.page.addInitScript(() => {
       const store = window as unknown as { longTasks: { start: number; duration: number }[] };

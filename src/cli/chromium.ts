@@ -30,7 +30,12 @@ export interface WatchedContext {
   page: Page;
 }
 
-export async function watchedContext(browser: Browser, origin: string, serviceWorkers: 'allow' | 'block' = 'allow'): Promise<WatchedContext> {
+/**
+ * A context whose outside requests are recorded and blocked. `block: false` only records them:
+ * Playwright's request routing turns the browser's HTTP cache off, so a test of what the cache
+ * saves must do without it.
+ */
+export async function watchedContext(browser: Browser, origin: string, serviceWorkers: 'allow' | 'block' = 'allow', block = true): Promise<WatchedContext> {
   const context = await browser.newContext({ serviceWorkers });
   const requests: string[] = [];
   const external: string[] = [];
@@ -40,7 +45,7 @@ export async function watchedContext(browser: Browser, origin: string, serviceWo
     requests.push(url);
     if (!isOwn(url, origin)) external.push(url);
   });
-  await context.route((url) => !isOwn(url.href, origin), (route) => route.abort('blockedbyclient'));
+  if (block) await context.route((url) => !isOwn(url.href, origin), (route) => route.abort('blockedbyclient'));
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
