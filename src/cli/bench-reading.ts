@@ -49,10 +49,31 @@ async function fineTuneJobs(browser: Browser, origin: string, backend: string): 
   }
 }
 
-/** Drop to verdict, the page reloaded each time (a fresh worker) after one visit cached the models. */
-async function dropToVerdict(browser: Browser, origin: string, file: string, runs: number, settleMs: number): Promise<number[]> {
+interface DropMarks {
+  landed: number;
+  shown: number;
+}
+
+/**
+ * Drop to verdict, the page reloaded each time (a fresh worker) after one visit cached the models.
+ * Timed by the page's own clock, from the files landing in the page (the input's change event)
+ * to the first frame that paints the verdict; Playwright notices a new element only when it next
+ * polls, with a backoff of up to 500 ms, so its own wall time (kept, to compare) runs long.
+ */
+export async function dropToVerdict(browser: Browser, origin: string, file: string, runs: number, settleMs: number): Promise<{ shown: number[]; harness: number[] }> {
   const w = await watchedContext(browser, origin);
-  const times: number[] = [];
+  const shown: number[] = [];
+  const harness: number[] = [];
+  await w.context.addInitScript(() => {
+    const marks: DropMarks = { landed: 0, shown: 0 };
+    (window as unknown as { hilumDrop: DropMarks }).hilumDrop = marks;
+    document.addEventListener('change', () => { marks.landed ||= performance.now(); }, true);
+    new MutationObserver(() => {
+      if (marks.shown !== 0 || !document.querySelector('[data-testid=verdict]')) return;
+      marks.shown = -1;
+      requestAnimationFrame(() => { marks.shown = performance.now(); });
+    }).observe(document, { subtree: true, childList: true });
+  });
   try {
     for (let i = 0; i <= runs; i++) {
       await w.page.goto(`${origin}/`);
@@ -64,14 +85,19 @@ async function dropToVerdict(browser: Browser, origin: string, file: string, run
       await w.page.getByTestId('slice').waitFor({ timeout: 60_000 });
       await w.page.getByTestId('analyse').click();
       await w.page.getByTestId('verdict').waitFor({ timeout: 60_000 });
+      const wall = Date.now() - start;
+      await w.page.waitForFunction(() => (window as unknown as { hilumDrop: DropMarks }).hilumDrop.shown > 0);
+      const marks = await w.page.evaluate(() => (window as unknown as { hilumDrop: DropMarks }).hilumDrop);
       // The first visit fetched and cached the models; it is not a "models cached" time.
-      if (i > 0) times.push(Date.now() - start);
+      if (i === 0) continue;
+      shown.push(Math.round(marks.shown - marks.landed));
+      harness.push(wall);
     }
     if (w.external.length > 0) throw new Error(`requests left the origin: ${w.external.join(', ')}`);
   } finally {
     await w.context.close();
   }
-  return times;
+  return { shown, harness };
 }
 
 const cell = (value: number | undefined, digits = 1): string => (value === undefined ? '-' : value.toFixed(digits));
@@ -110,7 +136,7 @@ export async function benchReading(dataRoot: string, runs: number): Promise<void
     for (const settleMs of [0, 3000]) {
       const drops = await dropToVerdict(browser, server.origin, join(dataRoot, CHEST_CR), Math.max(3, Math.min(runs, 7)), settleMs);
       const when = settleMs === 0 ? 'dropped the moment the page opened (worker, backend and classifier still starting)' : `dropped ${settleMs / 1000} s after the page opened (the classifier already built)`;
-      console.log(`\nDrop of a chest CR DICOM (${CHEST_CR}) to the classification shown, models cached, page reloaded each time, ${when}: median ${median(drops).toFixed(0)} ms over ${drops.length} drops (${drops.join(', ')} ms)`);
+      console.log(`\nDrop of a chest CR DICOM (${CHEST_CR}) to the classification painted, models cached, page reloaded each time, ${when}; the Analyse button clicked as soon as the image showed: median ${median(drops.shown).toFixed(0)} ms over ${drops.shown.length} drops (${drops.shown.join(', ')} ms; page clock, from the files landing to the frame with the verdict). Playwright's own wall time from the drop call to noticing the verdict: median ${median(drops.harness).toFixed(0)} ms (${drops.harness.join(', ')})`);
     }
   } finally {
     await browser.close();
