@@ -41,8 +41,7 @@ export type Visit = 'first' | 'returning';
  * Open the app as on a `visit`, then let Playwright install its own helper script in the page
  * before anything is measured: installed by the first setInputFiles, it is a 20-60 ms
  * main-thread task of the harness's, not the app's, and the long-task observer cannot tell
- * the two apart. The context records outside requests without routing them (routing would
- * turn the HTTP cache off and make a first visit download the app twice); any one fails the run. A returning visit loads from the service worker's cache and, like the drop
+ * the two apart. A returning visit loads from the service worker's cache and, like the drop
  * benchmark, picks the folder 3 s after the page opened.
  */
 async function openApp(page: Page, origin: string, visit: Visit): Promise<void> {
@@ -84,6 +83,11 @@ export async function worklistTasks(browser: Browser, origin: string, dataRoot: 
   }
 }
 
+/**
+ * Its context records outside requests without routing them, as does worklistTasks': routing
+ * would turn the HTTP cache off and make a first visit download the app twice. Any outside
+ * request fails the run.
+ */
 export async function worklistThroughput(browser: Browser, origin: string, dataRoot: string, visit: Visit, films = 24): Promise<WorklistRun> {
   const { root, studies } = makeFolder(dataRoot, films);
   const w = await watchedContext(browser, origin, 'allow', false);

@@ -1,7 +1,7 @@
 /**
  * Debian's Chromium through playwright-core (never a downloaded browser), with every request
- * watched: anything that is not for the test server is blocked and recorded, so a test can
- * fail on a single outside request.
+ * watched: anything that is not for the test server is recorded, and blocked unless a caller
+ * needs the HTTP cache (see watchedContext), so a test can fail on a single outside request.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';

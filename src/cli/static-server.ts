@@ -25,6 +25,8 @@ export interface StaticServerOptions {
 /** One response: 200 with a body, 304 (the client's copy is current) or 404. */
 export interface SentResponse {
   path: string;
+  /** The file served, relative to the root ('/' is index.html). */
+  file: string;
   status: number;
   bytes: number;
 }
@@ -46,7 +48,8 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(url.pathname);
     const path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(options.root, path.endsWith('/') ? `${path}index.html` : path);
+    const served = path.endsWith('/') ? `${path}index.html` : path;
+    const file = join(options.root, served);
     readFile(file).then((body) => {
       const extra = url.pathname === '/sw.js' && version > 1 ? Buffer.from(`\n// deployment ${version}\n`) : Buffer.alloc(0);
       const content = Buffer.concat([body, extra]);
@@ -56,11 +59,11 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
       const current = req.headers['if-none-match'] === etag;
       res.writeHead(current ? 304 : 200, headers);
       res.end(current ? undefined : content);
-      responses.push({ path: url.pathname, status: current ? 304 : 200, bytes: current ? 0 : content.length });
+      responses.push({ path: url.pathname, file: served, status: current ? 304 : 200, bytes: current ? 0 : content.length });
     }, () => {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found');
-      responses.push({ path: url.pathname, status: 404, bytes: 0 });
+      responses.push({ path: url.pathname, file: served, status: 404, bytes: 0 });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
