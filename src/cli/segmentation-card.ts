@@ -40,7 +40,7 @@ export function segmentationCard(p: SegmentationPublish, f: SegmentationFigures)
 | Training data | ${text.trainingData} |
 | Split | ${text.split} |
 | Training | from scratch on WASM in Node with Hilum's gradient kernels, batches of 8; paired rotation, scale and shift, then gamma, contrast and noise on the image; ${text.training}; best epoch by validation Dice; ${f.history.length} epochs, ${f.trainingMinutes.toFixed(0)} minutes on one core |
-| Test | ${f.test.n} ${unit}${f.test.slices ? `, ${f.test.slices} slices` : ''}, held out from every choice, scored by \`npm run cli -- evaluate --task ${p.task}\` |
+| Test | ${f.test.n} ${unit}${f.test.slices ? `, ${f.test.slices} slices` : ''}, held out from training and from the choice of epoch and mask steps, scored by \`npm run cli -- evaluate --task ${p.task}\` |
 | Test Dice, mean | ${fmt(f.test.diceMean)} |
 | Test Dice, median | ${fmt(f.test.diceMedian)} |
 | Published anchors | ${text.anchors} |
