@@ -18,6 +18,7 @@ export interface Components {
  */
 export function connectedComponents(mask: ArrayLike<number>, width: number, height: number, depth = 1): Components {
   const plane = width * height;
+  const neighbours = depth > 1 ? 6 : 4;
   const labels = new Int32Array(plane * depth);
   const queue = new Int32Array(plane * depth);
   const sizes: number[] = [];
@@ -35,8 +36,10 @@ export function connectedComponents(mask: ArrayLike<number>, width: number, heig
       const x = at % width;
       const inPlane = at % plane;
       sumX += x;
-      // The neighbours in the slice, then across slices, without an array per pixel.
-      for (let k = 0; k < 6; k++) {
+      // The neighbours in the slice, then across slices when there are any (a single slice,
+      // as every lung outline and its re-measure after an edit is, skips those two), without
+      // an array per pixel.
+      for (let k = 0; k < neighbours; k++) {
         const n = k === 0 ? (x > 0 ? at - 1 : -1)
           : k === 1 ? (x < width - 1 ? at + 1 : -1)
           : k === 2 ? (inPlane >= width ? at - width : -1)
