@@ -54,12 +54,17 @@ export function affine(x: tf.Tensor4D, random: () => number, o: AugmentOptions =
 
 const BINOMIAL = [1, 4, 6, 4, 1].map((v) => v / 16);
 
+/** A 5x5 binomial blur; the edges are mirrored so that a flat film stays flat. Call inside tidy. */
+export function binomialBlur(x: tf.Tensor4D): tf.Tensor4D {
+  const kernel = tf.tensor4d(BINOMIAL.flatMap((a) => BINOMIAL.map((b) => a * b)), [5, 5, 1, 1]);
+  return tf.conv2d(tf.mirrorPad(x, [[0, 0], [2, 2], [2, 2], [0, 0]], 'symmetric'), kernel, 1, 'valid');
+}
+
 /** Each image blended towards its blurred self by a random weight, or left sharp. */
 function soften(x: tf.Tensor4D, share: number, random: () => number): tf.Tensor4D {
   return tf.tidy(() => {
     const n = x.shape[0];
-    const kernel = tf.tensor4d(BINOMIAL.flatMap((a) => BINOMIAL.map((b) => a * b)), [5, 5, 1, 1]);
-    const blurred = tf.conv2d(tf.mirrorPad(x, [[0, 0], [2, 2], [2, 2], [0, 0]], 'symmetric'), kernel, 1, 'valid');
+    const blurred = binomialBlur(x);
     const weights = Array.from({ length: n }, () => (random() < share ? random() : 0));
     const weight = tf.tensor4d(weights, [n, 1, 1, 1]);
     return tf.add(tf.mul(x, tf.sub(1, weight)), tf.mul(blurred, weight)) as tf.Tensor4D;

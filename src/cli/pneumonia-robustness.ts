@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { auc } from '../ml/metrics.ts';
 import { unitRangeBatch, type GreyStack } from './kermany.ts';
+import { binomialBlur } from './augment.ts';
 
 export interface RobustnessRow {
   change: string;
@@ -19,13 +20,6 @@ export interface RobustnessRow {
 }
 
 type Change = (x: tf.Tensor4D) => tf.Tensor4D;
-
-const BINOMIAL = [1, 4, 6, 4, 1].map((v) => v / 16);
-
-function blur(x: tf.Tensor4D): tf.Tensor4D {
-  const kernel = tf.tensor4d(BINOMIAL.flatMap((a) => BINOMIAL.map((b) => a * b)), [5, 5, 1, 1]);
-  return tf.conv2d(tf.mirrorPad(x, [[0, 0], [2, 2], [2, 2], [0, 0]], 'symmetric'), kernel, 1, 'valid');
-}
 
 /** Zoom about the centre by `factor` (above 1 magnifies); uncovered pixels are black. */
 function zoom(factor: number): Change {
@@ -42,7 +36,7 @@ export const CHANGES: readonly [string, Change][] = [
   ['none', (x) => x],
   ['zoomed in 1.2x', zoom(1.2)],
   ['zoomed out 0.85x (black border)', zoom(0.85)],
-  ['blurred (5x5 binomial, twice)', (x) => blur(blur(x))],
+  ['blurred (5x5 binomial, twice)', (x) => binomialBlur(binomialBlur(x))],
 ];
 
 function scores(model: tf.LayersModel, stack: GreyStack, change: Change): Float32Array {
