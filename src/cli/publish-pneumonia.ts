@@ -15,6 +15,7 @@ import { pneumoniaReport, type PneumoniaReport } from './evaluate.ts';
 import { PNEUMONIA_ID, scoresOf, youdenThreshold, type EpochRecord } from './train-pneumonia.ts';
 import { pneumoniaCard } from './pneumonia-card.ts';
 import { GATE_FILE, publishGate } from './train-ood.ts';
+import { robustness, type Robustness } from './pneumonia-robustness.ts';
 
 /** Frontal chest radiographs, by their DICOM tags. */
 export const CHEST_FILMS: ModelScope = { modalities: ['CR', 'DX'], bodyParts: ['CHEST'], viewPositions: ['PA', 'AP'] };
@@ -28,8 +29,13 @@ export interface PublishFigures {
   float32: { valAuc: number; testAuc: number; bytes: number };
   float16: { valAuc: number; testAuc: number; bytes: number; shipped: boolean };
   history: EpochRecord[];
+  /** Validation AUC and calls with the films zoomed or blurred (absent in figures of 1.0.0). */
+  robustness?: Robustness;
   gate?: Record<string, unknown>;
 }
+
+/** 1.1.0: trained with wider zoom, stretch and blur (see PNEUMONIA_AUGMENT). */
+const VERSION = '1.1.0';
 
 async function measure(model: tf.LayersModel, val: GreyStack, test: GreyStack): Promise<{ val: Float32Array; test: Float32Array }> {
   return { val: scoresOf(model, val), test: scoresOf(model, test) };
@@ -47,7 +53,8 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
   const trial = mkdtempSync(join(tmpdir(), 'hilum-f16-'));
   cpSync(dir, trial, { recursive: true });
   halveWeights(trial);
-  const half = await measure(await loadModelDir(trial), val, test);
+  const halfModel = await loadModelDir(trial);
+  const half = await measure(halfModel, val, test);
   const drop = auc(full.val, val.labels) - auc(half.val, val.labels);
   const shipHalf = Math.abs(drop) < 0.005;
   const bytes = (d: string): number => readFileSync(join(d, 'weights.bin')).length;
@@ -58,6 +65,7 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
     float32: { valAuc: auc(full.val, val.labels), testAuc: auc(full.test, test.labels), bytes: bytes(dir) },
     float16: { valAuc: auc(half.val, val.labels), testAuc: auc(half.test, test.labels), bytes: bytes(trial), shipped: shipHalf },
     history,
+    robustness: robustness(shipHalf ? halfModel : model, val, threshold),
   };
   if (shipHalf) cpSync(trial, dir, { recursive: true });
   // The gate is fitted on the weights that ship.
@@ -79,7 +87,7 @@ function writeCardAndEntry(figures: PublishFigures): void {
   writeFileSync(join(dir, 'card.md'), pneumoniaCard(figures));
   writeFileSync(join(dir, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
   writeManifestEntry({
-    id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: '1.0.0',
+    id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: VERSION,
     input: { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' }, labels: ['normal', 'pneumonia'], positiveIndex: 1,
     operatingPoint: figures.threshold, card: 'card.md', gate: GATE_FILE, scope: CHEST_FILMS,
     summary: `a ${figures.params.toLocaleString('en')}-parameter CNN trained by Hilum on paediatric chest X-rays; test AUC ${figures.test.auc.value.toFixed(3)}.`,
