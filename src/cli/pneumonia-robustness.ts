@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { auc } from '../ml/metrics.ts';
-import { unitRangeBatch, type GreyStack } from './kermany.ts';
+import type { GreyStack } from './kermany.ts';
+import { scoresOf } from './train-pneumonia.ts';
 import { binomialBlur } from './augment.ts';
 
 export interface RobustnessRow {
@@ -39,20 +40,6 @@ export const CHANGES: readonly [string, Change][] = [
   ['blurred (5x5 binomial, twice)', (x) => binomialBlur(binomialBlur(x))],
 ];
 
-function scores(model: tf.LayersModel, stack: GreyStack, change: Change): Float32Array {
-  const out = new Float32Array(stack.count);
-  for (let start = 0; start < stack.count; start += 64) {
-    const idx = Array.from({ length: Math.min(64, stack.count - start) }, (_, i) => start + i);
-    const p = tf.tidy(() => {
-      const x = tf.tensor4d(unitRangeBatch(stack, idx), [idx.length, stack.size, stack.size, 1]);
-      return (model.predict(change(x)) as tf.Tensor).slice([0, 1], [-1, 1]);
-    });
-    out.set(p.dataSync(), start);
-    p.dispose();
-  }
-  return out;
-}
-
 export interface Robustness {
   rows: RobustnessRow[];
   /**
@@ -65,7 +52,7 @@ export interface Robustness {
 export function robustness(model: tf.LayersModel, val: GreyStack, threshold: number): Robustness {
   const all: Float32Array[] = [];
   const rows = CHANGES.map(([change, apply]) => {
-    const s = scores(model, val, apply);
+    const s = scoresOf(model, val, apply);
     all.push(s);
     const count = (label: number, cut: number): number => s.filter((p, i) => val.labels[i] === label && p >= cut).length;
     return {
