@@ -41,11 +41,12 @@ describe.skipIf(chromiumMissing || skipWithoutData)('draft report', () => {
     // The verdict the AI panel shows, in the report's words, with the same probability.
     const verdict = await text(page, 'verdict');
     const pct = await page.locator('[data-label="pneumonia"]').textContent();
-    const manifest = await page.evaluate(async () => (await fetch('models/manifest.json')).json() as Promise<{ models: { id: string; version: string }[] }>);
+    const manifest = await page.evaluate(async () => (await fetch('models/manifest.json')).json() as Promise<{ models: { id: string; version: string; operatingPoint?: number }[] }>);
     const model = (id: string): string => `${id} v${manifest.models.find((m) => m.id === id)?.version ?? 'missing'}`;
+    const op = manifest.models.find((m) => m.id === 'pneumonia-cxr')?.operatingPoint ?? Number.NaN;
     const said = verdict.startsWith('no pneumonia suggested') ? 'no pneumonia suggested' : 'pneumonia suggested';
     expect(written.startsWith(`${DRAFT}\n`)).toBe(true);
-    expect(written).toContain(`The pneumonia classifier (${model('pneumonia-cxr')}) gives a probability of pneumonia of ${pct ?? 'missing'} (operating point 35.0%): ${said}.`);
+    expect(written).toContain(`The pneumonia classifier (${model('pneumonia-cxr')}) gives a probability of pneumonia of ${pct ?? 'missing'} (operating point ${(op * 100).toFixed(1)}%): ${said}.`);
     const [right, left, total] = await Promise.all(['area-right', 'area-left', 'area-total'].map((id) => text(page, id)));
     expect(written).toContain(`Lung outline (${model('lungs-cxr')}): right lung ${right}, left lung ${left}, both lungs ${total}.`);
     expect(written).toContain('Pixel spacing missing');
