@@ -14,6 +14,7 @@ import { accuracy, auc, confusion } from '../ml/metrics.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
 import type { ModelEntry } from '../ml/api.ts';
 import { argValue } from './args.ts';
+import { calibrated } from '../ml/calibration.ts';
 import { readCsv, rowsOfSplit } from './kermany.ts';
 import { loadShippedModel } from './load-model.ts';
 import { evaluateSegmentation } from './evaluate-segmentation.ts';
@@ -69,7 +70,10 @@ async function report(task: string, data: string, split: string, modelId: string
   if (task === 'lungs' || task === 'brain') return evaluateSegmentation(task, model, entry, data, split);
   const rows = rowsOfSplit(readCsv(join(data, 'labels.csv')), split);
   const scores = await scoreAll(model, entry, rows.map((r) => join(data, r.path ?? '')));
-  return pneumoniaReport(scores, rows.map((r) => Number(r.label_id)), entry.operatingPoint ?? 0.5, entry.id, split);
+  // The app's scale: calibrated when the manifest says so, against an operating point on that scale.
+  const c = entry.calibration;
+  const shown = c ? scores.map((p) => calibrated(p, c)) : scores;
+  return pneumoniaReport(shown, rows.map((r) => Number(r.label_id)), entry.operatingPoint ?? 0.5, entry.id, split);
 }
 
 export async function evaluate(args: string[]): Promise<number> {

@@ -4,6 +4,27 @@ import type { PublishFigures } from './publish-pneumonia.ts';
 import { gateSection } from './gate-card.ts';
 import type { Robustness } from './pneumonia-robustness.ts';
 
+const pct = (p: number): string => `${(p * 100).toFixed(1)}%`;
+
+/** The calibration row: the fit and its error before and after, or the raw error where no fit shipped. */
+function calibrationRow(f: PublishFigures): string {
+  const c = f.calibration;
+  if (!c) return `expected calibration error ${f.ece.toFixed(3)} (10 bins, test)`;
+  return `Platt scaling on the validation films, p' = sigmoid(${c.fit.a.toFixed(4)} logit(p) + ${c.fit.b.toFixed(4)}); the app shows p'. Expected calibration error (10 bins): validation ${c.valEce.raw.toFixed(3)} raw, ${c.valEce.calibrated.toFixed(3)} calibrated; test ${c.testEce.raw.toFixed(3)} raw, ${c.testEce.calibrated.toFixed(3)} calibrated`;
+}
+
+function operatingPointRow(f: PublishFigures): string {
+  const raw = `p(pneumonia) >= ${f.threshold} (Youden's J on validation)`;
+  return f.calibration ? `${raw}; ${pct(f.calibration.operatingPoint)} on the calibrated scale the app shows` : raw;
+}
+
+/** What the shown percentage means, and where it stops meaning it. */
+function calibrationNote(f: PublishFigures): string {
+  const c = f.calibration;
+  if (!c) return `The operating point is low (p >= ${f.threshold}): that is where Youden's J falls on validation. The probabilities are not calibrated (see the expected calibration error), so the app shows the verdict at this cut, not 50%.`;
+  return `The raw softmax is far from calibrated: its operating point, where Youden's J falls on validation, is p >= ${f.threshold}. The app shows Platt-scaled probabilities, fitted on the validation films after the operating point was chosen; the scaling is monotone, so it moves no film across the operating point and changes no AUC, accuracy, sensitivity or specificity above. On validation films it brings the calibration error from ${c.valEce.raw.toFixed(3)} to ${c.valEce.calibrated.toFixed(3)}. On the test films, collected apart, it ${c.testEce.calibrated > c.testEce.raw ? 'rises' : 'falls'} from ${c.testEce.raw.toFixed(3)} to ${c.testEce.calibrated.toFixed(3)}${c.testEce.calibrated > c.testEce.raw ? ': the model over-calls pneumonia there, and a scaling learnt on validation cannot know that' : ''}. A shown percentage means "of validation films scored like this one, this share had pneumonia", not more.`;
+}
+
 const fmt = (e: Estimate): string => `${e.value.toFixed(3)} (95% CI ${e.ci95[0].toFixed(3)}-${e.ci95[1].toFixed(3)})`;
 
 function robustnessSection(r: Robustness | undefined, threshold: number): string {
@@ -27,12 +48,12 @@ all films alike.
 }
 
 /** What the figures alone cannot say: how 1.1.0's recipe was chosen, and what the test split has scored. */
-const notes = (threshold: number): string[] => [
+const notes = (f: PublishFigures): string[] => [
   '1.1.0 differs from 1.0.0 in its augmentation only: zoom drawn log-uniformly in 0.78-1.28x (was 0.9-1.1x), width and height stretched apart by up to 10%, half the films blurred by a random amount, and black (as the app\'s letterbox pads) where a zoom-out or shift uncovers the frame.',
   'Why: the framing probe above, run on 1.0.0, found that a 1.2x zoom turned 26 of 134 validation normals into pneumonia calls (4 unzoomed) and a black border hid 153 of 383 pneumonias; its pooled validation AUC was 0.9530.',
   `How it was chosen: two recipes were trained, this one and a wider one (zoom 0.67-1.49x, stretch 15%, shift 10%). The pooled validation AUC was to decide, set before either recipe's result was seen (at first the mean of the rows' AUCs; changed to the pooled one once 1.0.0's rows, and only those, showed that each row's AUC barely moves): 0.9871 for this one, 0.9838 for the wider one, 0.9530 for 1.0.0. Only the chosen one was scored on the test split.`,
   'The test split has now scored two pneumonia models: 1.0.0 reached AUC 0.951 (0.935-0.965), accuracy 0.819 and specificity 0.534; this one the figures above.',
-  `The operating point is low (p >= ${threshold}): that is where Youden's J falls on validation. The probabilities are not calibrated (see the expected calibration error), so the app shows the verdict at this cut, not 50%.`,
+  calibrationNote(f),
 ];
 
 export function pneumoniaCard(f: PublishFigures): string {
@@ -51,13 +72,13 @@ chest X-ray looks like pneumonia. A clinician must review every result.
 | Input | 128x128x1; the image's own min..max scaled to 0..1, area-then-bilinear resize with the aspect ratio kept (letterboxed; the training films are square); MONOCHROME1 inverted first |
 | Training data | Kermany et al. paediatric chest X-rays (Guangzhou), official train split less the validation patients (\`suggested_split\`): 4,699 images; 517 for validation |
 | Training | from scratch on WASM in Node with Hilum's gradient kernels; balanced batches of 32; augmented by rotation, zoom (0.78-1.28x), stretch, shift, blur, gamma, contrast and noise; Adam 1e-3 with step decay; best epoch by validation AUC |
-| Operating point | p(pneumonia) >= ${f.threshold} (Youden's J on validation) |
+| Operating point | ${operatingPointRow(f)} |
 | Test set | official Kermany test split, ${t.n} images (234 normal, 390 pneumonia), evaluated once |
 | Test AUC | ${fmt(t.auc)} |
 | Test accuracy | ${fmt(t.accuracy)} |
 | Sensitivity | ${fmt(t.sensitivity)} |
 | Specificity | ${fmt(t.specificity)} |
-| Calibration | expected calibration error ${f.ece.toFixed(3)} (10 bins, test) |
+| Calibration | ${calibrationRow(f)} |
 | Published anchors | MedMNIST v2 ResNet-50 at 224 px: AUC 0.962, ACC 0.884; MedMNIST+ ResNet-18 at 128 px: AUC 0.979, ACC 0.899 |
 | Weights | ${f.float16.shipped ? 'float16' : 'float32'}, ${(f.float16.shipped ? f.float16.bytes : f.float32.bytes).toLocaleString('en')} bytes |
 | Quantisation | float32: val AUC ${f.float32.valAuc.toFixed(4)}, test AUC ${f.float32.testAuc.toFixed(4)}, ${f.float32.bytes.toLocaleString('en')} bytes; float16: val AUC ${f.float16.valAuc.toFixed(4)}, test AUC ${f.float16.testAuc.toFixed(4)}, ${f.float16.bytes.toLocaleString('en')} bytes (shipped when the validation AUC moves by less than 0.005) |
@@ -66,7 +87,7 @@ chest X-ray looks like pneumonia. A clinician must review every result.
 ${robustnessSection(f.robustness, f.threshold)}${gateSection(f.gate)}
 ## Notes on the figures
 
-${notes(f.threshold).map((n) => `- ${n}`).join('\n')}
+${notes(f).map((n) => `- ${n}`).join('\n')}
 
 ## Training history
 
@@ -81,7 +102,7 @@ ${epochs}
 - It sees 128x128 pixels: fine detail is lost.
 - It answers only normal vs pneumonia. Any other finding (effusion, mass, fracture, lines and tubes)
   is invisible to it, and a film with such a finding may be called normal.
-- Probabilities are not a diagnosis, and they are not calibrated (ECE above). At the operating point
+- Probabilities are not a diagnosis${f.calibration ? ', and they are calibrated on validation films only (ECE above for the test films)' : ', and they are not calibrated (ECE above)'}. At the operating point
   chosen on validation the test specificity is ${t.specificity.value.toFixed(2)}: the test films were collected apart
   from the training films and the model over-calls pneumonia on them. Validation AUC ${f.valAuc.toFixed(3)} against
   test AUC ${t.auc.value.toFixed(3)} measures that shift.

@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { ModelScope } from '../ml/scope.ts';
 import { auc, expectedCalibrationError } from '../ml/metrics.ts';
 import { loadKermany, type GreyStack } from './kermany.ts';
@@ -16,6 +16,7 @@ import { PNEUMONIA_ID, scoresOf, youdenThreshold, type EpochRecord } from './tra
 import { pneumoniaCard } from './pneumonia-card.ts';
 import { GATE_FILE, publishGate } from './train-ood.ts';
 import { robustness, type Robustness } from './pneumonia-robustness.ts';
+import { calibrationFigures, type CalibrationFigures } from './pneumonia-calibration.ts';
 
 /** Frontal chest radiographs, by their DICOM tags. */
 export const CHEST_FILMS: ModelScope = { modalities: ['CR', 'DX'], bodyParts: ['CHEST'], viewPositions: ['PA', 'AP'] };
@@ -32,10 +33,12 @@ export interface PublishFigures {
   /** Validation AUC and calls with the films zoomed or blurred (absent in figures of 1.0.0). */
   robustness?: Robustness;
   gate?: Record<string, unknown>;
+  /** Platt scaling on validation (absent in figures before it shipped). */
+  calibration?: CalibrationFigures;
 }
 
-/** 1.1.0: trained with wider zoom, stretch and blur (see PNEUMONIA_AUGMENT). */
-const VERSION = '1.1.0';
+/** 1.1.0: trained with wider zoom, stretch and blur (see PNEUMONIA_AUGMENT). 1.1.1: the same weights, probabilities calibrated. */
+const VERSION = '1.1.1';
 
 async function measure(model: tf.LayersModel, val: GreyStack, test: GreyStack): Promise<{ val: Float32Array; test: Float32Array }> {
   return { val: scoresOf(model, val), test: scoresOf(model, test) };
@@ -57,15 +60,17 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
   const half = await measure(halfModel, val, test);
   const drop = auc(full.val, val.labels) - auc(half.val, val.labels);
   const shipHalf = Math.abs(drop) < 0.005;
+  const shipped = shipHalf ? half : full;
   const bytes = (d: string): number => readFileSync(join(d, 'weights.bin')).length;
   const figures: PublishFigures = {
     params: model.countParams(), threshold, valAuc: auc(full.val, val.labels),
-    test: pneumoniaReport(shipHalf ? half.test : full.test, Array.from(test.labels), threshold, PNEUMONIA_ID, 'test'),
-    ece: expectedCalibrationError(shipHalf ? half.test : full.test, test.labels),
+    test: pneumoniaReport(shipped.test, Array.from(test.labels), threshold, PNEUMONIA_ID, 'test'),
+    ece: expectedCalibrationError(shipped.test, test.labels),
     float32: { valAuc: auc(full.val, val.labels), testAuc: auc(full.test, test.labels), bytes: bytes(dir) },
     float16: { valAuc: auc(half.val, val.labels), testAuc: auc(half.test, test.labels), bytes: bytes(trial), shipped: shipHalf },
     history,
     robustness: robustness(shipHalf ? halfModel : model, val, threshold),
+    calibration: calibrationFigures({ scores: shipped.val, labels: val.labels }, { scores: shipped.test, labels: test.labels }, threshold),
   };
   if (shipHalf) cpSync(trial, dir, { recursive: true });
   // The gate is fitted on the weights that ship.
@@ -82,6 +87,19 @@ export async function republishGate(dataRoot: string): Promise<Record<string, un
   return figures.gate;
 }
 
+/** `npm run train -- --task calibrate`: refit the Platt scaling of the shipped weights, then the card and manifest. */
+export async function recalibrate(dataRoot: string): Promise<CalibrationFigures> {
+  await tf.setBackend('wasm');
+  const figures = JSON.parse(readFileSync(join(MODELS_DIR, PNEUMONIA_ID, 'figures.json'), 'utf8')) as PublishFigures;
+  const root = join(dataRoot, 'cxr-pneumonia-kermany-128');
+  const val = loadKermany(root, 'val');
+  const test = loadKermany(root, 'test');
+  const scored = await measure(await loadModelDir(join(MODELS_DIR, PNEUMONIA_ID)), val, test);
+  figures.calibration = calibrationFigures({ scores: scored.val, labels: val.labels }, { scores: scored.test, labels: test.labels }, figures.threshold);
+  writeCardAndEntry(figures);
+  return figures.calibration;
+}
+
 function writeCardAndEntry(figures: PublishFigures): void {
   const dir = join(MODELS_DIR, PNEUMONIA_ID);
   writeFileSync(join(dir, 'card.md'), pneumoniaCard(figures));
@@ -89,7 +107,8 @@ function writeCardAndEntry(figures: PublishFigures): void {
   writeManifestEntry({
     id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: VERSION,
     input: { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' }, labels: ['normal', 'pneumonia'], positiveIndex: 1,
-    operatingPoint: figures.threshold, card: 'card.md', gate: GATE_FILE, scope: CHEST_FILMS,
+    operatingPoint: figures.calibration?.operatingPoint ?? figures.threshold, card: 'card.md',
+    ...(figures.calibration ? { calibration: figures.calibration.fit } : {}), gate: GATE_FILE, scope: CHEST_FILMS,
     summary: `a ${figures.params.toLocaleString('en')}-parameter CNN trained by Hilum on paediatric chest X-rays; test AUC ${figures.test.auc.value.toFixed(3)}.`,
   }, ['model.json', 'weights.bin', 'card.md', GATE_FILE]);
 }

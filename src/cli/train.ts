@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { argValue, dataRoot } from './args.ts';
 import { MODELS_DIR } from './model-files.ts';
 import { PNEUMONIA_ID, trainPneumonia, type EpochRecord } from './train-pneumonia.ts';
-import { publishPneumonia, republishGate } from './publish-pneumonia.ts';
+import { publishPneumonia, recalibrate, republishGate } from './publish-pneumonia.ts';
 import { LUNGS_ID, lungsPublish, trainLungs } from './train-lungs.ts';
 import { BRAIN_ID, brainPublish, trainBrain } from './train-brain.ts';
 import { publishSegmentation, type SegmentationPublish } from './publish-segmentation.ts';
@@ -68,7 +68,7 @@ async function segmentation({ train, publish, id, epochs, steps, quickSteps }: S
   console.log(JSON.stringify(figures.test));
 }
 
-const TASKS = ['all', 'pneumonia', 'lungs', 'brain', 'ood', 'tiny'];
+const TASKS = ['all', 'pneumonia', 'lungs', 'brain', 'ood', 'calibrate', 'tiny'];
 const USAGE = `usage: npm run train -- --task <${TASKS.join('|')}> [--quick] [--epochs N] [--steps N] [--data folder]`;
 
 /** One task of TASKS (checked by the caller). */
@@ -78,6 +78,7 @@ async function run(task: string, quick: boolean): Promise<number> {
   else if (task === 'lungs') await segmentation({ train: trainLungs, publish: lungsPublish, id: LUNGS_ID, epochs: 24, steps: 50, quickSteps: 25 }, quick);
   else if (task === 'brain') await segmentation({ train: trainBrain, publish: brainPublish, id: BRAIN_ID, epochs: 30, steps: 60, quickSteps: 25 }, quick);
   else if (task === 'ood') console.log(JSON.stringify(await republishGate(dataRoot())));
+  else if (task === 'calibrate') console.log(JSON.stringify(await recalibrate(dataRoot())));
   else await import('./train-tiny.ts');
   return 0;
 }

@@ -4,6 +4,7 @@
  * as data with a code, not as exceptions that lose their type on the way through comlink.
  */
 
+import type { Calibration } from './calibration.ts';
 import type { ModelScope } from './scope.ts';
 import type { FineTuneApi } from './api-finetune.ts';
 import type { SegFineTuneApi } from './api-segfinetune.ts';
@@ -70,8 +71,14 @@ export interface ModelEntry {
   labels: string[];
   /** Index of the label reported as the positive finding. */
   positiveIndex: number;
-  /** Probability at or above which the finding (or, for segmentation, a pixel) is reported, chosen on validation data. */
+  /**
+   * Probability at or above which the finding (or, for segmentation, a pixel) is reported, chosen
+   * on validation data. On the calibrated scale when `calibration` is present, as the worker
+   * reports calibrated probabilities.
+   */
   operatingPoint?: number;
+  /** Two-class classifiers: Platt scaling fitted on validation; the worker applies it to every score. */
+  calibration?: Calibration;
   sizeBytes: number;
   files: ModelFile[];
   card: string;

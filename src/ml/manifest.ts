@@ -4,6 +4,7 @@
  */
 import type { MaskPostprocess, ModelEntry, ModelFile, ModelManifest } from './api.ts';
 import { parseScope } from './scope.ts';
+import type { Calibration } from './calibration.ts';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -34,12 +35,21 @@ function parsePostprocess(value: unknown, where: string): MaskPostprocess | unde
   return { ...(mirrorAverage === undefined ? {} : { mirrorAverage }), ...(volumeRegionFraction === undefined ? {} : { volumeRegionFraction }) };
 }
 
+function parseCalibration(value: unknown, where: string): Calibration | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value) || value.method !== 'platt' || typeof value.a !== 'number' || typeof value.b !== 'number') throw new Error(`${where}: bad calibration`);
+  // a <= 0 would reverse or flatten the ranking; the fit never gives one.
+  if (!(value.a > 0) || !Number.isFinite(value.a) || !Number.isFinite(value.b)) throw new Error(`${where}: calibration must be increasing`);
+  return { method: 'platt', a: value.a, b: value.b };
+}
+
 function parseEntry(value: unknown, index: number): ModelEntry {
   const where = `models[${index}]`;
   if (!isRecord(value)) throw new Error(`${where}: not an object`);
   const { id, name, version, task, labels, positiveIndex, input, files, card, summary, operatingPoint, gate } = value;
   const scope = parseScope(value.scope, where);
   const postprocess = parsePostprocess(value.postprocess, where);
+  const calibration = parseCalibration(value.calibration, where);
   if (typeof id !== 'string' || !SAFE_PATH.test(id)) throw new Error(`${where}: bad id`);
   if (typeof name !== 'string' || typeof version !== 'string') throw new Error(`${where}: name and version must be strings`);
   if (task !== 'classification' && task !== 'segmentation') throw new Error(`${where}: unknown task ${String(task)}`);
@@ -63,6 +73,7 @@ function parseEntry(value: unknown, index: number): ModelEntry {
     ...(gate === undefined ? {} : { gate: gate as string }),
     ...(scope === undefined ? {} : { scope }),
     ...(postprocess === undefined ? {} : { postprocess }),
+    ...(calibration === undefined ? {} : { calibration }),
     id, name, version, task, labels: labels as string[], positiveIndex,
     input: { width, height, channels, preprocessing }, files: parsed, sizeBytes,
     card: typeof card === 'string' ? card : '', summary: typeof summary === 'string' ? summary : '',

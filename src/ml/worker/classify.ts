@@ -4,6 +4,7 @@ import { predictWithGate } from './gate.ts';
 import { getModel } from './registry.ts';
 import { toModelInput, validateGreyImage } from './preprocess.ts';
 import { WorkerError } from './errors.ts';
+import { calibrateScores } from '../calibration.ts';
 
 export interface Classified {
   scores: Score[];
@@ -16,7 +17,12 @@ export async function classify(modelId: string, image: GreyImage): Promise<Class
   const { loaded } = await getModel(modelId);
   if (loaded.entry.task !== 'classification') throw new WorkerError('bad-input', `${loaded.entry.name} segments images; it does not classify them`);
   const x = tf.tidy(() => toModelInput(image, loaded.entry.input));
-  const toScores = (values: ArrayLike<number>): Score[] => loaded.entry.labels.map((label, i) => ({ label, probability: values[i] ?? Number.NaN }));
+  const { labels, positiveIndex, calibration } = loaded.entry;
+  // Calibrated here, so every reader (panel, worklist, report, quiz) shows the same number.
+  const toScores = (values: ArrayLike<number>): Score[] => {
+    const shown = calibrateScores(values, positiveIndex, calibration);
+    return labels.map((label, i) => ({ label, probability: shown[i] ?? Number.NaN }));
+  };
   try {
     if (loaded.gate) {
       const { probabilities, applicability } = await predictWithGate(loaded.gate, x);
