@@ -61,7 +61,7 @@ describe('npm run train', () => {
   it('loads every training module under Node and explains its usage', async () => {
     const { code, stderr } = await cli(['src/cli/train.ts', '--task', 'nothing']);
     expect(stderr).not.toMatch(/Error \[ERR_/);
-    expect(stderr).toContain('usage: npm run train -- --task <all|pneumonia|lungs|brain|ood|tiny>');
+    expect(stderr).toContain('usage: npm run train -- --task <all|pneumonia|lungs|brain|ood|calibrate|tiny>');
     expect(code).toBe(2);
   }, 60_000);
 });
