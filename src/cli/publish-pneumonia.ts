@@ -79,9 +79,12 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
   return figures;
 }
 
+/** The figures the last publish wrote, for a step that redoes only part of it. */
+const readFigures = (): PublishFigures => JSON.parse(readFileSync(join(MODELS_DIR, PNEUMONIA_ID, 'figures.json'), 'utf8')) as PublishFigures;
+
 /** `npm run train -- --task ood`: refit the gate of the shipped weights, then the card and manifest with it. */
 export async function republishGate(dataRoot: string): Promise<Record<string, unknown>> {
-  const figures = JSON.parse(readFileSync(join(MODELS_DIR, PNEUMONIA_ID, 'figures.json'), 'utf8')) as PublishFigures;
+  const figures = readFigures();
   figures.gate = await publishGate(dataRoot, PNEUMONIA_ID);
   writeCardAndEntry(figures);
   return figures.gate;
@@ -90,7 +93,7 @@ export async function republishGate(dataRoot: string): Promise<Record<string, un
 /** `npm run train -- --task calibrate`: refit the Platt scaling of the shipped weights, then the card and manifest. */
 export async function recalibrate(dataRoot: string): Promise<CalibrationFigures> {
   await tf.setBackend('wasm');
-  const figures = JSON.parse(readFileSync(join(MODELS_DIR, PNEUMONIA_ID, 'figures.json'), 'utf8')) as PublishFigures;
+  const figures = readFigures();
   const root = join(dataRoot, 'cxr-pneumonia-kermany-128');
   const val = loadKermany(root, 'val');
   const test = loadKermany(root, 'test');
