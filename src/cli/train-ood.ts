@@ -111,7 +111,11 @@ function withBins(rows: Float32Array[], bins: number): Float32Array[] {
 }
 
 function chooseFeatures(fitFeatures: Float32Array[], valFeatures: Float32Array[], negatives: Float32Array[]): { chosen: Candidate; candidates: Candidate[] } {
-  const candidates = [0, GATE_HISTOGRAM_BINS].flatMap((bins) => SHRINK_CANDIDATES.map((shrink) => candidate(withBins(fitFeatures, bins), withBins(valFeatures, bins), withBins(negatives, bins), bins, shrink)));
+  // Each feature set is cut once, then fitted at every shrinkage.
+  const candidates = [0, GATE_HISTOGRAM_BINS].flatMap((bins) => {
+    const [fit, val, neg] = [fitFeatures, valFeatures, negatives].map((set) => withBins(set, bins)) as [Float32Array[], Float32Array[], Float32Array[]];
+    return SHRINK_CANDIDATES.map((shrink) => candidate(fit, val, neg, bins, shrink));
+  });
   const passing = candidates.filter((c) => c.rejected >= 0.995);
   const chosen = passing.length > 0 ? [...passing].sort((a, b) => b.margin - a.margin)[0] : [...candidates].sort((a, b) => b.rejected - a.rejected)[0];
   if (!chosen) throw new Error('no gate candidate');

@@ -73,7 +73,8 @@ export function classificationOutOfScope(c: ReportClassification): boolean {
   return c.scopeReasons.length > 0 || c.applicability?.applies === false;
 }
 
-const percent = (p: number): string => `${(p * 100).toFixed(1)}%`;
+/** A probability as the app writes it everywhere: one decimal, per cent. */
+export const percent = (p: number): string => `${(p * 100).toFixed(1)}%`;
 const modelRef = (m: ReportModel): string => `${m.id} v${m.version}`;
 const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
