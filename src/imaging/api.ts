@@ -10,8 +10,13 @@ import type { Window } from '../render/window.ts';
 export interface InputFile {
   /** Unique within a session: the path inside a dropped folder, or name plus counter. */
   key: string;
-  /** The file itself: a Blob crosses to the worker as a handle, and the worker reads its bytes, so the page never copies them. */
-  file: Blob;
+  /**
+   * The file's bytes, read by the page and transferred, never copied. Not the File itself:
+   * posting a picked File makes the page's thread ask the browser, synchronously, for its
+   * size and date, about a millisecond a file and far more while the machine is busy, so a
+   * folder's first batch held the page for 50-100 ms; reading is asynchronous.
+   */
+  bytes: ArrayBuffer;
 }
 
 export interface TagValue {

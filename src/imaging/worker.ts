@@ -66,7 +66,7 @@ function rasterFrame(key: string, grey: { width: number; height: number; pixels:
 }
 
 async function openOne(file: InputFile, dicomdirs: { key: string; paths: string[] }[]): Promise<OpenedFile> {
-  const bytes = new Uint8Array(await file.file.arrayBuffer());
+  const bytes = new Uint8Array(file.bytes);
   const kind = sniff(bytes);
   if (kind === 'png' || kind === 'jpeg') {
     const grey = await decodeRasterFile(new Blob([bytes]));
@@ -161,7 +161,7 @@ const api: ImagingWorkerApi = {
     return item.image ? readSegSource(item.image.dataSet, item.image.info) : undefined;
   },
   async reopen(file: InputFile): Promise<void> {
-    const bytes = new Uint8Array(await file.file.arrayBuffer());
+    const bytes = new Uint8Array(file.bytes);
     const kind = sniff(bytes);
     if (kind === 'png' || kind === 'jpeg') remember(file.key, { raster: rasterFrame(file.key, await decodeRasterFile(new Blob([bytes]))) });
     else remember(file.key, { image: await openDicom(bytes) });

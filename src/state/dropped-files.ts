@@ -1,10 +1,39 @@
+import type { InputFile, OpenedFile } from '../imaging/api.ts';
+
 /**
  * Everything a user can drop or pick, flattened to files with their folder paths: plain
- * files, many files, and whole folders (directory entries walked recursively).
+ * files, many files, and whole folders (directory entries walked recursively); and their
+ * bytes, read for the imaging worker.
  */
 export interface PickedFile {
   path: string;
   file: File;
+}
+
+/**
+ * Files whose reads start in one task. Even starting a read of a picked file costs the page's
+ * thread a synchronous question to the browser (0.2-1 ms a file, more on a busy machine), so
+ * a batch starts its reads a few at a time, each few in a task of its own.
+ */
+const READ_CHUNK = 4;
+
+/**
+ * The bytes of a batch of picked files; a file that cannot be read (moved or deleted since it
+ * was picked) becomes its own error, not the batch's.
+ */
+export async function readBatch(picked: readonly PickedFile[]): Promise<{ inputs: InputFile[]; unread: OpenedFile[] }> {
+  const inputs: InputFile[] = [];
+  const unread: OpenedFile[] = [];
+  for (let i = 0; i < picked.length; i += READ_CHUNK) {
+    const chunk = picked.slice(i, i + READ_CHUNK);
+    const read = await Promise.allSettled(chunk.map((p) => p.file.arrayBuffer()));
+    read.forEach((r, k) => {
+      const key = chunk[k]?.path ?? '';
+      if (r.status === 'fulfilled') inputs.push({ key, bytes: r.value });
+      else unread.push({ key, ok: false, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+    });
+  }
+  return { inputs, unread };
 }
 
 function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {

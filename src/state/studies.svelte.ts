@@ -1,8 +1,9 @@
+import * as Comlink from 'comlink';
 import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { SeriesInfo } from '../dicom/series.ts';
-import { NOT_OPEN, type InputFile, type MemoryStats, type OpenedFile, type Thumbnail } from '../imaging/api.ts';
+import { NOT_OPEN, type MemoryStats, type OpenedFile, type Thumbnail } from '../imaging/api.ts';
 import { imaging } from '../imaging/client.ts';
-import type { PickedFile } from './dropped-files.ts';
+import { readBatch, type PickedFile } from './dropped-files.ts';
 import type { ImageTags } from '../ml/scope.ts';
 import type { SegSourceImage } from '../dicom/seg-source.ts';
 import { toasts } from './toasts.svelte.ts';
@@ -63,10 +64,9 @@ export class StudiesState {
     this.progress = { done: 0, total: fresh.length };
     for (const p of fresh) this.sources.set(p.path, p.file);
     for (let i = 0; i < fresh.length; i += BATCH) {
-      // File handles only: the worker reads the bytes, so the page never holds or copies them.
-      const batch: InputFile[] = fresh.slice(i, i + BATCH).map((p) => ({ key: p.path, file: p.file }));
-      const summary = await this.worker().open(batch);
-      this.files = [...this.files, ...summary.files];
+      const { inputs, unread } = await readBatch(fresh.slice(i, i + BATCH));
+      const summary = await this.worker().open(Comlink.transfer(inputs, inputs.map((f) => f.bytes)));
+      this.files = [...this.files, ...summary.files, ...unread];
       this.series = summary.series;
       this.missingFromDicomdir = summary.missingFromDicomdir;
       this.progress = { done: Math.min(fresh.length, i + BATCH), total: fresh.length };
@@ -153,7 +153,8 @@ export class StudiesState {
     } catch (error) {
       const source = this.sources.get(key);
       if (!(error instanceof Error) || error.message !== NOT_OPEN || !source) throw error;
-      await this.worker().reopen({ key, file: source });
+      const bytes = await source.arrayBuffer();
+      await this.worker().reopen(Comlink.transfer({ key, bytes }, [bytes]));
       return call();
     }
   }

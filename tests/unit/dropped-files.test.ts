@@ -1,9 +1,10 @@
 /**
  * A dropped folder is walked to the last file: nested folders, and directories that hand out
- * their entries in batches of 100 (as Chromium's readEntries does) until an empty batch.
+ * their entries in batches of 100 (as Chromium's readEntries does) until an empty batch. A
+ * batch's bytes are read file by file, and a file that can no longer be read is its own error.
  */
 import { describe, expect, it } from 'vitest';
-import { filesFromDrop } from '../../src/state/dropped-files.ts';
+import { filesFromDrop, readBatch, type PickedFile } from '../../src/state/dropped-files.ts';
 
 type Entry = FileSystemFileEntry | FileSystemDirectoryEntry;
 
@@ -48,5 +49,18 @@ describe('dropped folders', () => {
     const file = new File(['x'], 'a.dcm');
     const picked = await filesFromDrop({ items: [{ webkitGetAsEntry: () => null }], files: [file] } as unknown as DataTransfer);
     expect(picked).toEqual([{ path: 'a.dcm', file }]);
+  });
+});
+
+describe('readBatch', () => {
+  it('reads every file of a batch in order, and a file that cannot be read is its own error', async () => {
+    const picked: PickedFile[] = Array.from({ length: 10 }, (_, i) => ({ path: `cd/IM${i}`, file: new File([new Uint8Array([i, i + 1, i + 2])], `IM${i}`) }));
+    // A file deleted after it was picked: Chromium rejects its read with NotReadableError.
+    const gone = { arrayBuffer: () => Promise.reject(new DOMException('The requested file could not be read', 'NotReadableError')) } as unknown as File;
+    picked[6] = { path: 'cd/IM6', file: gone };
+    const { inputs, unread } = await readBatch(picked);
+    expect(inputs.map((f) => f.key)).toEqual(['cd/IM0', 'cd/IM1', 'cd/IM2', 'cd/IM3', 'cd/IM4', 'cd/IM5', 'cd/IM7', 'cd/IM8', 'cd/IM9']);
+    expect(inputs.map((f) => [...new Uint8Array(f.bytes)])).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9].map((i) => [i, i + 1, i + 2]));
+    expect(unread).toEqual([{ key: 'cd/IM6', ok: false, error: 'The requested file could not be read' }]);
   });
 });
