@@ -3,6 +3,8 @@ import { toasts } from './toasts.svelte.ts';
 
 /** How often an open tab asks the server whether a new version was deployed. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
+/** How long the page must be quiet before the service worker is registered. */
+const QUIET_MS = 2000;
 
 /**
  * Service worker life cycle as the user sees it: "ready to work offline" once everything is
@@ -45,6 +47,25 @@ export class PwaState {
       onRegisterError: (error: unknown) => {
         toasts.show(`Offline support could not start: ${String(error)}`, 'error');
       },
+    });
+  }
+
+  /**
+   * Register once the page has been quiet (`busy` false) for QUIET_MS: the first visit's
+   * offline copy is 7 MB fetched and stored, work for the same two cores that read a dropped
+   * folder and run its worklist, so it waits until they are done.
+   */
+  registerWhenQuiet(busy: () => boolean, idle: () => boolean, unsaved?: () => string | undefined): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = $effect.root(() => {
+      $effect(() => {
+        clearTimeout(timer);
+        if (busy()) return;
+        timer = setTimeout(() => {
+          stop();
+          this.register(idle, unsaved);
+        }, QUIET_MS);
+      });
     });
   }
 
