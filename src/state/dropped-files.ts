@@ -17,23 +17,42 @@ export interface PickedFile {
  */
 const READ_CHUNK = 4;
 
+export interface ReadBatch {
+  inputs: InputFile[];
+  /** Files that could not be read (moved or deleted since they were picked): each its own error. */
+  unread: OpenedFile[];
+  /** How many of the picked files this and the earlier batches cover. */
+  done: number;
+}
+
 /**
- * The bytes of a batch of picked files; a file that cannot be read (moved or deleted since it
- * was picked) becomes its own error, not the batch's.
+ * The picked files' bytes in batches of at most `maxFiles` files, closed early once they hold
+ * `maxBytes`: a folder of large films is never all in memory at once. A file's size is known
+ * only once it is read (asking for it first is the synchronous question above).
  */
-export async function readBatch(picked: readonly PickedFile[]): Promise<{ inputs: InputFile[]; unread: OpenedFile[] }> {
-  const inputs: InputFile[] = [];
-  const unread: OpenedFile[] = [];
+export async function* readBatches(picked: readonly PickedFile[], maxFiles: number, maxBytes: number): AsyncGenerator<ReadBatch> {
+  let batch: ReadBatch = { inputs: [], unread: [], done: 0 };
+  let bytes = 0;
   for (let i = 0; i < picked.length; i += READ_CHUNK) {
-    const chunk = picked.slice(i, i + READ_CHUNK);
+    const chunk = picked.slice(i, Math.min(i + READ_CHUNK, picked.length));
     const read = await Promise.allSettled(chunk.map((p) => p.file.arrayBuffer()));
     read.forEach((r, k) => {
       const key = chunk[k]?.path ?? '';
-      if (r.status === 'fulfilled') inputs.push({ key, bytes: r.value });
-      else unread.push({ key, ok: false, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+      if (r.status === 'fulfilled') {
+        batch.inputs.push({ key, bytes: r.value });
+        bytes += r.value.byteLength;
+      } else {
+        batch.unread.push({ key, ok: false, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+      }
     });
+    batch.done = i + chunk.length;
+    const last = batch.done === picked.length;
+    if (last || bytes >= maxBytes || batch.inputs.length + batch.unread.length >= maxFiles) {
+      yield batch;
+      batch = { inputs: [], unread: [], done: batch.done };
+      bytes = 0;
+    }
   }
-  return { inputs, unread };
 }
 
 function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {

@@ -3,7 +3,7 @@ import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { SeriesInfo } from '../dicom/series.ts';
 import { NOT_OPEN, type MemoryStats, type OpenedFile, type Thumbnail } from '../imaging/api.ts';
 import { imaging } from '../imaging/client.ts';
-import { readBatch, type PickedFile } from './dropped-files.ts';
+import { readBatches, type PickedFile } from './dropped-files.ts';
 import type { ImageTags } from '../ml/scope.ts';
 import type { SegSourceImage } from '../dicom/seg-source.ts';
 import { toasts } from './toasts.svelte.ts';
@@ -11,6 +11,8 @@ import type { Window } from '../render/window.ts';
 
 /** Files go to the worker in batches: memory stays bounded and progress can be shown. */
 const BATCH = 32;
+/** A batch is sent early once its bytes reach this. */
+const BATCH_BYTES = 64 * 1024 * 1024;
 
 export interface FrameRef {
   key: string;
@@ -63,13 +65,12 @@ export class StudiesState {
     const fresh = picked.filter((p) => !seen.has(p.path));
     this.progress = { done: 0, total: fresh.length };
     for (const p of fresh) this.sources.set(p.path, p.file);
-    for (let i = 0; i < fresh.length; i += BATCH) {
-      const { inputs, unread } = await readBatch(fresh.slice(i, i + BATCH));
+    for await (const { inputs, unread, done } of readBatches(fresh, BATCH, BATCH_BYTES)) {
       const summary = await this.worker().open(Comlink.transfer(inputs, inputs.map((f) => f.bytes)));
       this.files = [...this.files, ...summary.files, ...unread];
       this.series = summary.series;
       this.missingFromDicomdir = summary.missingFromDicomdir;
-      this.progress = { done: Math.min(fresh.length, i + BATCH), total: fresh.length };
+      this.progress = { done, total: fresh.length };
       this.memory = await this.worker().memory();
     }
     this.progress = undefined;

@@ -4,7 +4,7 @@
  * batch's bytes are read file by file, and a file that can no longer be read is its own error.
  */
 import { describe, expect, it } from 'vitest';
-import { filesFromDrop, readBatch, type PickedFile } from '../../src/state/dropped-files.ts';
+import { filesFromDrop, readBatches, type PickedFile } from '../../src/state/dropped-files.ts';
 
 type Entry = FileSystemFileEntry | FileSystemDirectoryEntry;
 
@@ -52,15 +52,30 @@ describe('dropped folders', () => {
   });
 });
 
-describe('readBatch', () => {
-  it('reads every file of a batch in order, and a file that cannot be read is its own error', async () => {
-    const picked: PickedFile[] = Array.from({ length: 10 }, (_, i) => ({ path: `cd/IM${i}`, file: new File([new Uint8Array([i, i + 1, i + 2])], `IM${i}`) }));
+describe('readBatches', () => {
+  const films = (n: number, bytes: number): PickedFile[] => Array.from({ length: n }, (_, i) => ({ path: `cd/IM${i}`, file: new File([new Uint8Array(bytes).fill(i)], `IM${i}`) }));
+  const collect = async (picked: PickedFile[], maxFiles: number, maxBytes: number) => {
+    const out = [];
+    for await (const batch of readBatches(picked, maxFiles, maxBytes)) out.push(batch);
+    return out;
+  };
+
+  it('reads every file in order, and a file that cannot be read is its own error', async () => {
+    const picked = films(10, 3);
     // A file deleted after it was picked: Chromium rejects its read with NotReadableError.
     const gone = { arrayBuffer: () => Promise.reject(new DOMException('The requested file could not be read', 'NotReadableError')) } as unknown as File;
     picked[6] = { path: 'cd/IM6', file: gone };
-    const { inputs, unread } = await readBatch(picked);
-    expect(inputs.map((f) => f.key)).toEqual(['cd/IM0', 'cd/IM1', 'cd/IM2', 'cd/IM3', 'cd/IM4', 'cd/IM5', 'cd/IM7', 'cd/IM8', 'cd/IM9']);
-    expect(inputs.map((f) => [...new Uint8Array(f.bytes)])).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9].map((i) => [i, i + 1, i + 2]));
-    expect(unread).toEqual([{ key: 'cd/IM6', ok: false, error: 'The requested file could not be read' }]);
+    const [batch, ...more] = await collect(picked, 32, 1 << 20);
+    expect(more).toEqual([]);
+    expect(batch?.done).toBe(10);
+    expect(batch?.inputs.map((f) => f.key)).toEqual(['cd/IM0', 'cd/IM1', 'cd/IM2', 'cd/IM3', 'cd/IM4', 'cd/IM5', 'cd/IM7', 'cd/IM8', 'cd/IM9']);
+    expect(batch?.inputs.map((f) => [...new Uint8Array(f.bytes)])).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9].map((i) => [i, i, i]));
+    expect(batch?.unread).toEqual([{ key: 'cd/IM6', ok: false, error: 'The requested file could not be read' }]);
+  });
+
+  it('closes a batch at its file count or once it holds the byte limit, never holding more than one batch', async () => {
+    expect((await collect(films(70, 10), 32, 1 << 20)).map((b) => [b.inputs.length, b.done])).toEqual([[32, 32], [32, 64], [6, 70]]);
+    // 1,000-byte files, 2,500 bytes a batch: full after three files, checked every four.
+    expect((await collect(films(10, 1000), 32, 2500)).map((b) => [b.inputs.length, b.done])).toEqual([[4, 4], [4, 8], [2, 10]]);
   });
 });
