@@ -147,7 +147,7 @@ export async function benchReading(dataRoot: string, runs: number): Promise<void
       const runs = [];
       for (let i = 0; i < 3; i++) runs.push(await worklistThroughput(browser, server.origin, dataRoot, visit));
       const tasks = await worklistTasks(browser, server.origin, dataRoot, visit);
-      const when = visit === 'returning' ? 'a returning visit (app and models cached), picked 3 s after the page opened' : 'a first visit (the service worker installing and caching the app meanwhile)';
+      const when = visit === 'returning' ? 'a returning visit (app and models cached), picked 3 s after the page opened' : 'a first visit (nothing cached, picked the moment the page could take it, the AI engines still starting; the offline copy waits until the worklist is done)';
       console.log(`\nWorklist, ${when}: ${runs[0]?.studies ?? 0} studies (chest PNGs and CR DICOM studies) picked as one folder; every row settled in ${runs.map((r) => r.seconds.toFixed(1)).join(', ')} s: median ${median(runs.map((r) => r.perMinute)).toFixed(0)} studies/min; longest main-thread task per run ${runs.map((r) => r.longestTaskMs.toFixed(0)).join(', ')} ms (long-task observer, wall time)`);
       console.log(`Worklist main thread, the same run traced: longest task ${tasks.longestCpuMs.toFixed(0)} ms of CPU time (${tasks.longestWallMs.toFixed(0)} ms wall, which waits for a core when the machine is busy); ${tasks.overBudget} tasks over 50 ms of CPU`);
     }
