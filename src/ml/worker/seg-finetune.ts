@@ -80,7 +80,9 @@ async function trainEpoch(t: Training, optimizer: tf.Optimizer, random: () => nu
       const by = rows(t.train.y, batch);
       return t.options.augment ? augmentPairs(bx, by, random, t.flip) : [bx, by];
     });
-    const cost = optimizer.minimize(() => segmentationLoss(y, t.model.apply(x, { training: true }) as tf.Tensor4D, t.diceOver), true, t.vars);
+    // Inference mode: a U-Net with batch normalisation keeps the statistics it learnt from
+    // thousands of slices; a handful of corrected images would overwrite them, the frozen encoder's too.
+    const cost = optimizer.minimize(() => segmentationLoss(y, t.model.apply(x, { training: false }) as tf.Tensor4D, t.diceOver), true, t.vars);
     total += cost ? (await cost.data())[0] ?? 0 : 0;
     steps += 1;
     tf.dispose(cost ? [x, y, cost] : [x, y]);
