@@ -59,6 +59,8 @@ export async function choosePostprocess(model: tf.LayersModel, entry: ModelEntry
 export function describePostprocess(c: PostprocessChoice): string {
   const parts = [`p >= ${c.chosen.operatingPoint}`];
   if (c.chosen.postprocess.mirrorAverage) parts.unshift('the output averaged with that of the mirror image (flipped back)');
-  if (c.chosen.postprocess.volumeRegionFraction !== undefined) parts.push(`then, over a whole series, only the 3-D connected regions with at least ${c.chosen.postprocess.volumeRegionFraction * 100}% of the largest region's voxels`);
+  const fraction = c.chosen.postprocess.volumeRegionFraction;
+  if (fraction === 1) parts.push('then, over a whole series, only the largest 3-D connected region');
+  else if (fraction !== undefined) parts.push(`then, over a whole series, only the 3-D connected regions with at least ${fraction * 100}% of the largest region's voxels`);
   return `${parts.join('; ')}. Chosen from ${c.tried} options (threshold, mirror averaging, region filter) on the tuning patients only: mean per-patient Dice ${c.chosen.tuneDice.toFixed(4)}, against ${c.plain.tuneDice.toFixed(4)} for the plain mask (p >= 0.5)`;
 }
