@@ -112,7 +112,8 @@ describe('cardText on the shipped cards', () => {
     expect(pneumoniaLimits[3]).toMatch(/^Probabilities are not a diagnosis.*measures that shift\.$/);
     expect(cardText(card('pneumonia-cxr')).intendedUse).toBe('education and research, not for diagnosis. It says whether a frontal paediatric chest X-ray looks like pneumonia. A clinician must review every result.');
     expect(cardText(card('lungs-cxr')).limits[0]).toMatch(/^One hospital's adult films, most of them PA\./);
-    expect(cardText(card('brain-flair')).limits).toHaveLength(3);
+    expect(cardText(card('brain-flair')).limits).toHaveLength(4);
+    expect(cardText(card('brain-flair')).limits[2]).toMatch(/^Over a whole series only the largest 3-D tumour region is kept/);
     expect(cardText(card('pneumonia-mnist-tiny')).limits).toEqual(['28 px loses almost all detail; trained on paediatric films only; the source images had already been squashed to a square, so adult films and other aspect ratios are out of distribution.']);
   });
 });
