@@ -67,6 +67,10 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // Never time an idle connection out: a Node test that runs WASM synchronously for seconds blocks
+  // this server's timer and fetch's alike, and when both fire fetch can reuse the socket the server
+  // is closing ('fetch failed'). close() ends every connection itself.
+  server.keepAliveTimeout = 0;
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
