@@ -7,8 +7,11 @@
  *   dilated by the forward stride.
  * - WASM's own Conv2DBackpropInput is a plain loop, 8-12x slower than Conv2D; the input
  *   gradient is a convolution of the zero-dilated dy with the flipped, channel-swapped filter.
+ * - Batch norm's gradient is replaced too (batchnorm-gradient.ts): tfjs's own spends most of its
+ *   time in WASM's slow Tile.
  */
 import * as tf from './tf.ts';
+import { registerBatchNormGradient } from './batchnorm-gradient.ts';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
@@ -79,6 +82,7 @@ const KERNELS: Record<string, Kernel> = {
 
 /** Register both kernels for 'wasm', replacing any existing ones (a later tfjs may ship its own). */
 export function registerWasmGradients(): void {
+  registerBatchNormGradient();
   for (const [kernelName, kernel] of Object.entries(KERNELS)) {
     if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel({
