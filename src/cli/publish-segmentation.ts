@@ -1,7 +1,7 @@
 /**
- * After a U-Net is trained: compare float32 and float16 weights on validation, evaluate once on
- * the held-out split through the evaluation CLI's own code, and write figures, the card and the
- * manifest entry.
+ * After a U-Net is trained: fold its batch norm into the convolutions, compare float32 and
+ * float16 weights on validation, evaluate once on the held-out split through the evaluation
+ * CLI's own code, and write figures, the card and the manifest entry.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +11,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { ModelEntry } from '../ml/api.ts';
 import type { ModelScope } from '../ml/scope.ts';
 import { loadModelDir } from './load-model.ts';
-import { MODELS_DIR, halveWeights, writeManifestEntry } from './model-files.ts';
+import { MODELS_DIR, halveWeights, saveLayersModel, writeManifestEntry } from './model-files.ts';
 import { evaluateSegmentation, type SegmentationReport } from './evaluate-segmentation.ts';
 import { segmentationCard, type CardText } from './segmentation-card.ts';
 import type { SegmentationEpoch } from './train-segmentation.ts';
-import type { UnetSpec } from './unet.ts';
+import { foldBatchNorm, type UnetSpec } from './unet.ts';
 import type { PostprocessChoice } from './choose-postprocess.ts';
 
 export interface SegmentationPublish {
@@ -53,6 +53,17 @@ function halved(dir: string): boolean {
   return json.weightsManifest.some((g) => g.weights.some((w) => w.quantization?.dtype === 'float16'));
 }
 
+/** Replace a trained U-Net that still has batch-norm layers by its folded float32 twin. */
+async function foldSaved(spec: UnetSpec, dir: string): Promise<void> {
+  const trained = await loadModelDir(dir);
+  if (trained.layers.some((l) => l.getClassName() === 'BatchNormalization')) {
+    const folded = foldBatchNorm(trained, spec);
+    await saveLayersModel(folded, dir);
+    folded.dispose();
+  }
+  trained.dispose();
+}
+
 /** Float32 against float16 on validation; a second publish finds float16 weights and keeps the first comparison. */
 async function chooseWeights(p: SegmentationPublish, dir: string): Promise<{ model: tf.LayersModel; float32: SegmentationFigures['float32']; float16: SegmentationFigures['float16'] }> {
   const bytes = (d: string): number => readFileSync(join(d, 'weights.bin')).length;
@@ -79,6 +90,7 @@ export async function publishSegmentation(p: SegmentationPublish, dataRoot: stri
   const dir = join(MODELS_DIR, p.spec.id);
   // Publishing may run on its own (train --publish-only), before anything chose a backend.
   if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('the WASM backend did not start');
+  await foldSaved(p.spec, dir);
   const { model: shipped, float32, float16 } = await chooseWeights(p, dir);
   const entry: Omit<ModelEntry, 'files' | 'sizeBytes'> = {
     id: p.spec.id, name: p.name, task: 'segmentation', version: p.version,

@@ -33,7 +33,7 @@ export function segmentationCard(p: SegmentationPublish, f: SegmentationFigures)
 
 | | |
 |---|---|
-| Architecture | U-Net, ${spec.widths.length - 1} pooling levels, two 3x3 conv${spec.batchNorm ? ' + batch norm' : ''} + ReLU per level (${spec.widths.join('-')} channels), max-pool down, 2x2/2 transposed conv up, skip connections, sigmoid out${scaled} |
+| Architecture | U-Net, ${spec.widths.length - 1} pooling levels, two 3x3 conv${spec.batchNorm ? ' + batch norm (folded into the conv weights at publish)' : ''} + ReLU per level (${spec.widths.join('-')} channels), max-pool down, 2x2/2 transposed conv up, skip connections, sigmoid out${scaled} |
 | Parameters | ${f.params.toLocaleString('en')} |
 | Input | ${spec.inputSize}x${spec.inputSize}x1; the image's own min..max scaled to 0..1 (the app's \`unit-range\`), area-then-bilinear resize, aspect ratio kept by letterboxing (the mask is cropped back to the image) |
 | Output | foreground probability per pixel; mask = ${f.postprocess ? describePostprocess(f.postprocess) : 'p >= 0.5'}${text.output ? `; ${text.output}` : ''} |

@@ -6,6 +6,10 @@
  * `workSize` below `inputSize` averages the input down first and upsamples the logits back, so
  * the lung model takes 256x256 films but trains at the cost of a 128x128 network: lung borders
  * are smooth, and the 2-core training budget cannot afford a full-resolution first level.
+ *
+ * Batch normalisation is for training only: at publish each batch-norm layer is folded into the
+ * convolution before it (foldBatchNorm), so the app runs one fused conv + bias + ReLU per
+ * convolution, as for a U-Net trained without it.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -20,6 +24,48 @@ export interface UnetSpec {
    * brain U-Net without it spent its first 13 of 30 epochs on a plateau.
    */
   batchNorm?: boolean;
+}
+
+/** The batch-norm layer after a conv layer, by the names convBlock gives them. */
+function batchNormAfter(model: tf.LayersModel, convName: string): tf.layers.Layer | undefined {
+  const match = /^(.+)_conv(\d)$/.exec(convName);
+  return match ? model.layers.find((l) => l.name === `${match[1] ?? ''}_bn${match[2] ?? ''}`) : undefined;
+}
+
+function weightsByName(layer: tf.layers.Layer): Map<string, tf.Tensor> {
+  const values = layer.getWeights();
+  return new Map(layer.weights.map((w, i) => [w.originalName.split('/').pop() ?? '', values[i] as tf.Tensor]));
+}
+
+/**
+ * The same U-Net without batch-norm layers, computing what `trained` computes at inference:
+ * BN(conv(x, W)) = conv(x, W * g) + (beta - mean * g), with g = gamma / sqrt(variance + epsilon)
+ * per output channel.
+ */
+export function foldBatchNorm(trained: tf.LayersModel, spec: UnetSpec): tf.LayersModel {
+  const folded = buildUnet({ ...spec, batchNorm: false });
+  for (const layer of folded.layers) {
+    if (layer.weights.length === 0) continue;
+    const source = trained.getLayer(layer.name);
+    const bn = batchNormAfter(trained, layer.name);
+    if (!bn) {
+      layer.setWeights(source.getWeights());
+      continue;
+    }
+    const epsilon = Number(bn.getConfig().epsilon);
+    const stats = weightsByName(bn);
+    const [kernel] = source.getWeights();
+    const need = (name: string): tf.Tensor => {
+      const value = stats.get(name);
+      if (!value) throw new Error(`${bn.name} has no ${name}`);
+      return value;
+    };
+    tf.tidy(() => {
+      const gain = tf.mul(need('gamma'), tf.rsqrt(tf.add(need('moving_variance'), epsilon)));
+      layer.setWeights([tf.mul(kernel as tf.Tensor, gain), tf.sub(need('beta'), tf.mul(need('moving_mean'), gain))]);
+    });
+  }
+  return folded;
 }
 
 type Sym = tf.SymbolicTensor;
