@@ -106,18 +106,18 @@ export interface DrillResult {
   error?: string;
 }
 
-type Classify = () => Promise<ClassifyResult>;
+export type Classify = (signal?: AbortSignal) => Promise<ClassifyResult>;
 
 /**
  * A drill: a fresh client on `preferred`, a classify function that sends a copy of the image
  * (its buffer is transferred away each time), and any error reported in the result.
  */
-async function drill<R extends { error?: string }>(preferred: BackendPreference, image: GreyImage, body: (client: MlClient, classify: Classify, result: R) => Promise<void>): Promise<R> {
+export async function drill<R extends { error?: string }>(preferred: BackendPreference, image: GreyImage, body: (client: MlClient, classify: Classify, result: R) => Promise<void>): Promise<R> {
   const client = new MlClient({ preferred, modelsBaseUrl: new URL('models/', document.baseURI).href });
   const result = {} as R;
   try {
     const modelId = (await firstClassifier(client)) ?? '';
-    await body(client, () => client.classify(modelId, { ...image, pixels: image.pixels.slice() }), result);
+    await body(client, (signal) => client.classify(modelId, { ...image, pixels: image.pixels.slice() }, signal), result);
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
   } finally {

@@ -1,7 +1,9 @@
 /**
  * Page side of the ML worker. The worker starts lazily on the first call, is re-initialised
  * after a crash or an abort (an abort kills it: tfjs cannot stop a kernel half way), and
- * every pending call is rejected with a typed error when it dies.
+ * every pending call is rejected with a typed error when it dies or is replaced. An abort
+ * kills the worker only when no other call waits on it: the classifier and the segmenter
+ * panels share one worker, and cancelling one must not take the other's run with it.
  */
 import * as Comlink from 'comlink';
 import type { FineTuneOptions, FineTuneProgress, FineTuneResult, ModelFiles, PrepareResult, PreparedImage, UserModelMeta } from './api-finetune.ts';
@@ -18,9 +20,12 @@ export class HilumError extends Error {
 interface Running {
   worker: Worker;
   remote: Comlink.Remote<HilumWorkerApi>;
-  /** Rejects when the worker dies; every call races against it. */
+  /** Rejects when the worker dies or is discarded; every call races against it. */
   died: Promise<never>;
+  stop: (error: HilumError) => void;
   ready: Promise<BackendInfo>;
+  /** Calls not yet settled on this worker. */
+  pending: number;
 }
 
 export class MlClient {
@@ -37,22 +42,26 @@ export class MlClient {
   private start(): Running {
     const worker = new Worker(new URL('./worker/index.ts', import.meta.url), { type: 'module', name: 'hilum-ml' });
     const remote = Comlink.wrap<HilumWorkerApi>(worker);
+    let stop: (error: HilumError) => void = () => undefined;
     const died = new Promise<never>((_, reject) => {
-      worker.addEventListener('error', (event) => {
-        event.preventDefault();
-        reject(new HilumError('worker-crashed', `the AI worker stopped: ${event.message || 'unknown error'}`));
-        this.discard(worker, true);
-      });
+      stop = reject;
     });
     died.catch(() => undefined);
     const ready: Promise<BackendInfo> = Promise.race([remote.init(this.options).then((r) => unwrap(r)), died]);
     ready.catch(() => undefined);
-    return { worker, remote, died, ready };
+    const running: Running = { worker, remote, died, stop, ready, pending: 0 };
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.discard(running, new HilumError('worker-crashed', `the AI worker stopped: ${event.message || 'unknown error'}`), true);
+    });
+    return running;
   }
 
-  private discard(worker: Worker, crashed: boolean): void {
-    if (this.running?.worker !== worker) return;
-    worker.terminate();
+  /** Terminate a worker and fail every call still waiting on it with `error`. */
+  private discard(running: Running, error: HilumError, crashed: boolean): void {
+    running.stop(error);
+    if (this.running !== running) return;
+    running.worker.terminate();
     this.running = undefined;
     if (crashed) {
       this.restarts += 1;
@@ -65,15 +74,20 @@ export class MlClient {
     return this.running;
   }
 
-  /** Run one call; abort kills the worker so the next call gets a fresh one. */
+  /**
+   * Run one call. An abort rejects it at once; it kills the worker (so the next call gets a
+   * fresh one) only when this is the last call waiting there, else the worker finishes the
+   * aborted job unheard and goes on to the others.
+   */
   private async call<T>(run: (remote: Comlink.Remote<HilumWorkerApi>) => Promise<Outcome<T>>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new HilumError('aborted', 'cancelled');
     const running = this.current;
+    running.pending += 1;
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
-        this.discard(running.worker, false);
         reject(new HilumError('aborted', 'cancelled'));
+        if (running.pending === 1) this.discard(running, new HilumError('aborted', 'cancelled'), false);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -81,6 +95,7 @@ export class MlClient {
       await Promise.race([running.ready, running.died, aborted]);
       return unwrap(await Promise.race([run(running.remote), running.died, aborted]));
     } finally {
+      running.pending -= 1;
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -88,7 +103,7 @@ export class MlClient {
   /** Change backend or thread settings: they only take effect in a fresh worker. */
   reconfigure(options: InitOptions): void {
     this.options = options;
-    if (this.running) this.discard(this.running.worker, false);
+    if (this.running) this.discard(this.running, new HilumError('aborted', 'the AI settings changed; run it again'), false);
   }
 
   backend(signal?: AbortSignal): Promise<BackendInfo> {
@@ -194,7 +209,7 @@ export class MlClient {
   }
 
   dispose(): void {
-    if (this.running) this.discard(this.running.worker, false);
+    if (this.running) this.discard(this.running, new HilumError('aborted', 'the AI worker was closed'), false);
   }
 }
 

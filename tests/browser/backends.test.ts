@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import type { CrashDrillResult, DrillResult, LabRow } from '../../src/lab/run.ts';
+import type { CancelDrillResult } from '../../src/lab/cancel-drill.ts';
 
 /** float32 on different kernels: softmax outputs agree far better than this. */
 const TOLERANCE = 1e-4;
@@ -46,4 +47,22 @@ describe.skipIf(chromiumMissing)('backends', () => {
     expect(crash.after).toBeCloseTo(crash.before ?? Number.NaN, 6);
     await w.context.close();
   });
+
+  it('answers the other calls on a worker when one is cancelled, and fails a waiting call when the settings change', async () => {
+    const w = await app.open('/lab.html?drill=cancel');
+    await w.page.waitForFunction(() => 'hilumCancel' in window, undefined, { timeout: 300_000 });
+    const r = await w.page.evaluate(() => (window as unknown as { hilumCancel: CancelDrillResult }).hilumCancel);
+    expect(r.error).toBeUndefined();
+    const before = r.before ?? Number.NaN;
+    // The call sent just before the cancelled one shares its worker: it must still be answered.
+    expect(r.bystander).toBeCloseTo(before, 6);
+    expect(r.cancelled).toBe('rejected: cancelled');
+    expect(r.aloneCancelled).toBe('rejected: cancelled');
+    expect(r.afterAlone).toBeCloseTo(before, 6);
+    expect(r.reconfigured).toBe('rejected: the AI settings changed; run it again');
+    expect(r.afterReconfigure).toBeCloseTo(before, 6);
+    // A cancel or a settings change replaces the worker; neither is a crash.
+    expect(r.restarts).toBe(0);
+    await w.context.close();
+  }, 320_000);
 });
