@@ -52,6 +52,8 @@ export class PresentCaseState {
     const { classifier, segmenter } = item.models;
     if (classifier && (item.reveal.includes('probability') || item.reveal.includes('heatmap'))) {
       await demo.loadModels();
+      // Each await may end with the teacher on another case: a stale run must not start models there.
+      if (!latest()) return;
       const model = demo.models.find((m) => m.id === classifier);
       if (!model) throw new Error(`the classifier ${classifier} is not in this browser; import the deck with its model`);
       demo.choose(classifier);
@@ -63,6 +65,7 @@ export class PresentCaseState {
     }
     if (segmenter && item.reveal.includes('outline') && latest()) {
       await segmentation.loadModels();
+      if (!latest()) return;
       if (!segmentation.models.some((m) => m.id === segmenter)) throw new Error(`the segmenter ${segmenter} is not in this browser`);
       segmentation.choose(segmenter);
       await segmentation.run(frame, ref, studies.imageTags);
