@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradients } from '../../src/ml/worker/wasm-gradients.ts';
 import { seededRandom } from '../../src/ml/random.ts';
+import { maxRelativeError } from '../helpers/tolerance.ts';
 
 const SHAPE: [number, number, number, number] = [3, 5, 4, 6];
 const EPSILON = 1e-3;
@@ -45,11 +46,6 @@ async function gradients(norm: Norm, fromBatch: boolean): Promise<Float32Array[]
   const result = await Promise.all(grads.map(async (g) => (await g.data()) as Float32Array));
   tf.dispose([x, r, offset, scale, mean, variance, ...grads]);
   return result;
-}
-
-function maxRelativeError(a: Float32Array, b: Float32Array): number {
-  const scale = Math.max(1, ...Array.from(b, Math.abs));
-  return Math.max(...Array.from(a, (v, i) => Math.abs(v - (b[i] ?? Number.NaN)) / scale));
 }
 
 describe('batch-norm gradient', () => {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradients } from '../../src/ml/worker/wasm-gradients.ts';
 import { seededRandom } from '../../src/ml/random.ts';
+import { maxRelativeError } from '../helpers/tolerance.ts';
 
 interface Case {
   name: string;
@@ -42,11 +43,6 @@ async function gradients(c: Case, backend: string): Promise<{ dx: Float32Array; 
   const result = { dx: (await dx?.data()) as Float32Array, dw: (await dw?.data()) as Float32Array };
   tf.dispose([x, w, r, dx, dw].filter((t): t is tf.Tensor => t !== undefined));
   return result;
-}
-
-function maxRelativeError(a: Float32Array, b: Float32Array): number {
-  const scale = Math.max(1, ...Array.from(b, Math.abs));
-  return Math.max(...Array.from(a, (v, i) => Math.abs(v - (b[i] ?? Number.NaN)) / scale));
 }
 
 describe('WASM convolution gradients', () => {
