@@ -6,26 +6,32 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradients } from '../ml/worker/wasm-gradients.ts';
-import { segmentationLoss } from '../ml/worker/segmentation-loss.ts';
 import { buildPneumoniaModel, PNEUMONIA_SIZE } from './train-pneumonia.ts';
 import { BRAIN_SPEC } from './train-brain.ts';
 import { buildUnet } from './unet.ts';
+import { segmentationStep } from './train-segmentation.ts';
 
-async function stepsPerSecond(backend: string, batch: number, steps: number): Promise<number> {
+/** Images per second over `steps` batches of `batch`, after one warm-up step. */
+async function imagesPerSecond(batch: number, steps: number, step: () => Promise<unknown>): Promise<number> {
+  await step();
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  return (steps * batch) / ((performance.now() - start) / 1000);
+}
+
+async function pneumoniaImagesPerSecond(backend: string, batch: number, steps: number): Promise<number> {
   await tf.setBackend(backend);
   const model = buildPneumoniaModel();
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
   const xs = tf.randomUniform([batch, PNEUMONIA_SIZE, PNEUMONIA_SIZE, 1]);
   const ys = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'float32');
-  await model.trainOnBatch(xs, ys); // warm-up
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
-  const seconds = (performance.now() - start) / 1000;
+  const rate = await imagesPerSecond(batch, steps, () => model.trainOnBatch(xs, ys));
   tf.dispose([xs, ys]);
   model.dispose();
-  return (steps * batch) / seconds;
+  return rate;
 }
 
+/** The brain U-Net's training step itself (train-segmentation.ts), with the brain task's batch-pooled Dice. */
 async function unetImagesPerSecond(batch: number, steps: number): Promise<number> {
   await tf.setBackend('wasm');
   const model = buildUnet(BRAIN_SPEC);
@@ -33,25 +39,17 @@ async function unetImagesPerSecond(batch: number, steps: number): Promise<number
   const size = BRAIN_SPEC.inputSize;
   const xs = tf.randomUniform([batch, size, size, 1]) as tf.Tensor4D;
   const ys = tf.cast(tf.greater(tf.randomUniform([batch, size, size, 1]), 0.9), 'float32') as tf.Tensor4D;
-  const step = (): void => {
-    const loss = optimizer.minimize(() => segmentationLoss(ys, model.apply(xs, { training: true }) as tf.Tensor4D, 'batch'), true);
-    loss?.dataSync();
-    loss?.dispose();
-  };
-  step(); // warm-up
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  const seconds = (performance.now() - start) / 1000;
+  const rate = await imagesPerSecond(batch, steps, () => segmentationStep(model, optimizer, xs, ys, 'batch'));
   tf.dispose([xs, ys]);
   optimizer.dispose();
   model.dispose();
-  return (steps * batch) / seconds;
+  return rate;
 }
 
 export async function benchTraining(): Promise<void> {
   registerWasmGradients();
-  const wasm = await stepsPerSecond('wasm', 16, 3);
-  const cpu = await stepsPerSecond('cpu', 2, 1);
+  const wasm = await pneumoniaImagesPerSecond('wasm', 16, 3);
+  const cpu = await pneumoniaImagesPerSecond('cpu', 2, 1);
   const unet = await unetImagesPerSecond(8, 3);
   console.log('\nTraining throughput, pneumonia CNN 128x128x1, Adam, Node, one thread\n');
   console.log('| backend | batch | images/s | vs CPU |');

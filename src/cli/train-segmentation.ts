@@ -101,6 +101,14 @@ function mirrorSome(x: tf.Tensor4D, y: tf.Tensor4D, random: () => number): [tf.T
   });
 }
 
+/** One optimiser step on a batch, batch norm in training mode; resolves to its loss. `npm run bench` times this same step. */
+export async function segmentationStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, dice: SegmentationTask['dice']): Promise<number> {
+  const value = optimizer.minimize(() => segmentationLoss(y, model.apply(x, { training: true }) as tf.Tensor4D, dice), true);
+  const loss = value ? (await value.data())[0] ?? 0 : 0;
+  value?.dispose();
+  return loss;
+}
+
 async function trainEpoch(model: tf.LayersModel, task: SegmentationTask, optimizer: tf.Optimizer, random: () => number): Promise<{ loss: number; imagesPerSecond: number }> {
   const start = Date.now();
   let loss = 0;
@@ -110,10 +118,8 @@ async function trainEpoch(model: tf.LayersModel, task: SegmentationTask, optimiz
     const [x0, y0] = pairBatch(task.train, indices);
     const [x1, y1] = task.flip ? mirrorSome(x0, y0, random) : [x0, y0];
     const [x, y] = augmentPair(x1, y1, random, task.augment);
-    const value = optimizer.minimize(() => segmentationLoss(y, model.apply(x, { training: true }) as tf.Tensor4D, task.dice), true);
-    loss += value ? (await value.data())[0] ?? 0 : 0;
+    loss += await segmentationStep(model, optimizer, x, y, task.dice);
     images += indices.length;
-    value?.dispose();
     tf.dispose([x0, y0, x1, y1, x, y]);
   }
   return { loss: loss / task.steps, imagesPerSecond: images / ((Date.now() - start) / 1000) };
