@@ -3,7 +3,7 @@
  * The classifier and the segmenter panels share one worker, and the presenter runs both in the
  * background; a cancelled run must not leave another waiting for an answer that never comes.
  */
-import { drill, syntheticImage } from './run.ts';
+import { drill, labOptions, syntheticImage } from './run.ts';
 import type { ClassifyResult, GreyImage } from '../ml/api.ts';
 
 export interface CancelDrillResult {
@@ -44,7 +44,7 @@ export function runCancelDrill(image: GreyImage = syntheticImage()): Promise<Can
     result.aloneCancelled = await lonely;
     result.afterAlone = (await classify()).scores[1]?.probability;
     const waiting = settle(classify());
-    client.reconfigure({ preferred: 'wasm', modelsBaseUrl: new URL('models/', document.baseURI).href });
+    client.reconfigure(labOptions('wasm'));
     result.reconfigured = await waiting;
     result.afterReconfigure = (await classify()).scores[1]?.probability;
     result.restarts = client.restartCount;

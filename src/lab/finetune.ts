@@ -8,7 +8,7 @@ import type { BackendName, GreyImage } from '../ml/api.ts';
 import type { FineTuneOptions } from '../ml/api-finetune.ts';
 import { MlClient } from '../ml/client.ts';
 import { seededRandom } from '../ml/random.ts';
-import { syntheticImage } from './run.ts';
+import { labOptions, syntheticImage } from './run.ts';
 
 export interface FineTuneBench {
   backend?: BackendName;
@@ -45,7 +45,7 @@ function options(mode: FineTuneOptions['mode'], epochs: number): FineTuneOptions
 }
 
 export async function runFineTuneBench(backend: BackendName): Promise<FineTuneBench> {
-  const client = new MlClient({ preferred: backend, modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const client = new MlClient(labOptions(backend));
   const result: FineTuneBench = { images: IMAGES };
   try {
     const info = await client.backend();

@@ -4,7 +4,7 @@
  * sampled along the way. Both must stay flat: a leak of one tensor or buffer per call shows.
  */
 import { MlClient } from '../ml/client.ts';
-import { syntheticImage } from './run.ts';
+import { labOptions, syntheticImage } from './run.ts';
 
 export interface LongSessionSample {
   inferences: number;
@@ -29,7 +29,7 @@ async function workerBytes(): Promise<number> {
 }
 
 export async function runLongSession(count: number, every = 100): Promise<LongSessionResult> {
-  const client = new MlClient({ preferred: 'wasm', modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const client = new MlClient(labOptions('wasm'));
   const result: LongSessionResult = { samples: [] };
   const image = syntheticImage(512);
   try {

@@ -6,7 +6,7 @@
  */
 import type { BackendName, GreyImage } from '../ml/api.ts';
 import { MlClient } from '../ml/client.ts';
-import { syntheticImage } from './run.ts';
+import { labOptions, syntheticImage } from './run.ts';
 import { median as middle } from '../ml/overlap.ts';
 
 export interface ReadingConfig {
@@ -56,7 +56,7 @@ function jobs(client: MlClient): Record<'classify' | 'heatmap' | 'lungs' | 'brai
 }
 
 export async function runReading(config: ReadingConfig): Promise<ReadingResult> {
-  const client = new MlClient({ preferred: config.backend, wasmThreads: config.threads, modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const client = new MlClient(labOptions(config.backend, config.threads));
   const result: ReadingResult = { jobs: 0, counts: [] };
   const chest = syntheticImage(512);
   const slice = syntheticImage(256);

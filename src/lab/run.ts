@@ -3,7 +3,7 @@
  * reports load time, median inference time and how far each backend's probabilities are
  * from the first one's. `npm run bench` and the browser tests read its results.
  */
-import type { BackendName, BackendPreference, ClassifyResult, GreyImage } from '../ml/api.ts';
+import type { BackendName, BackendPreference, ClassifyResult, GreyImage, InitOptions } from '../ml/api.ts';
 import { MlClient } from '../ml/client.ts';
 import { median } from '../ml/overlap.ts';
 
@@ -53,6 +53,11 @@ export function syntheticImage(size = 256): GreyImage {
   return { width: size, height: size, pixels };
 }
 
+/** A lab client's settings: the backend asked for, WASM threads if given, the models served beside the page. */
+export function labOptions(preferred: BackendPreference, wasmThreads?: number): InitOptions {
+  return { preferred, ...(wasmThreads === undefined ? {} : { wasmThreads }), modelsBaseUrl: new URL('models/', document.baseURI).href };
+}
+
 /** The lab times classification; segmenters are listed in the same manifest. */
 async function firstClassifier(client: MlClient): Promise<string | undefined> {
   return (await client.listModels()).find((m) => m.task === 'classification')?.id;
@@ -60,7 +65,7 @@ async function firstClassifier(client: MlClient): Promise<string | undefined> {
 
 async function runOne(requested: BackendName, config: LabConfig, image: GreyImage): Promise<LabRow> {
   const preferred: BackendPreference = requested;
-  const client = new MlClient({ preferred, wasmThreads: config.threads, modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const client = new MlClient(labOptions(preferred, config.threads));
   const row: LabRow = { requested };
   try {
     const info = await client.backend();
@@ -113,7 +118,7 @@ export type Classify = (signal?: AbortSignal) => Promise<ClassifyResult>;
  * (its buffer is transferred away each time), and any error reported in the result.
  */
 export async function drill<R extends { error?: string }>(preferred: BackendPreference, image: GreyImage, body: (client: MlClient, classify: Classify, result: R) => Promise<void>): Promise<R> {
-  const client = new MlClient({ preferred, modelsBaseUrl: new URL('models/', document.baseURI).href });
+  const client = new MlClient(labOptions(preferred));
   const result = {} as R;
   try {
     const modelId = (await firstClassifier(client)) ?? '';
