@@ -11,7 +11,12 @@
  */
 import * as tf from './tf.ts';
 
-function registerBatchNormGradientOnce(): void {
+let registered = false;
+
+/** Replace tfjs's FusedBatchNorm gradient for every backend; later calls do nothing (tfjs warns on each re-registration). */
+export function registerBatchNormGradient(): void {
+  if (registered) return;
+  registered = true;
   tf.registerGradient({
     kernelName: tf.FusedBatchNorm,
     inputsToSave: ['x', 'mean', 'variance', 'scale'],
@@ -37,13 +42,4 @@ function registerBatchNormGradientOnce(): void {
       };
     },
   });
-}
-
-let registered = false;
-
-/** Replace tfjs's FusedBatchNorm gradient for every backend; later calls do nothing. */
-export function registerBatchNormGradient(): void {
-  if (registered) return;
-  registered = true;
-  registerBatchNormGradientOnce();
 }
