@@ -22,7 +22,8 @@ import { serveModels } from '../helpers/models.ts';
 
 const BRAIN = 'brain-flair';
 // A test patient whose last tumour slices the shipped model outlines poorly (one held-out slice at
-// Dice 0.46 with model 2.0.0, 0.61 with 2.1.0): room for twelve corrected slices of the same patient to teach the decoder something.
+// Dice 0.46 with model 2.0.0, 0.61 with 2.1.0): room for twelve corrected slices of the same
+// patient to teach the decoder something.
 // (On 6401's slices 24-35, the earlier fixture, model 2.0.0 already scores 0.93.)
 const PATIENT = 'TCGA_DU_A5TT_19980318';
 
