@@ -68,7 +68,7 @@ async function foldSaved(spec: UnetSpec, dir: string): Promise<void> {
 async function chooseWeights(p: SegmentationPublish, dir: string): Promise<{ model: tf.LayersModel; float32: SegmentationFigures['float32']; float16: SegmentationFigures['float16'] }> {
   const bytes = (d: string): number => readFileSync(join(d, 'weights.bin')).length;
   if (halved(dir)) {
-    const before = JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8')) as SegmentationFigures;
+    const before = savedFigures(p.spec.id).figures;
     return { model: await loadModelDir(dir), float32: before.float32, float16: before.float16 };
   }
   const full = await loadModelDir(dir);
@@ -86,27 +86,56 @@ async function chooseWeights(p: SegmentationPublish, dir: string): Promise<{ mod
   return { model: shipHalf ? half : full, float32, float16 };
 }
 
+/** The manifest entry, less its files, with the post-processing chosen on validation if any. */
+function entryOf(p: SegmentationPublish, postprocess?: PostprocessChoice): Omit<ModelEntry, 'files' | 'sizeBytes'> {
+  const entry: Omit<ModelEntry, 'files' | 'sizeBytes'> = {
+    id: p.spec.id, name: p.name, task: 'segmentation', version: p.version,
+    input: { width: p.spec.inputSize, height: p.spec.inputSize, channels: 1, preprocessing: 'unit-range' },
+    labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '', scope: p.scope,
+  };
+  if (postprocess) Object.assign(entry, { operatingPoint: postprocess.chosen.operatingPoint, postprocess: postprocess.chosen.postprocess });
+  return entry;
+}
+
+type PerCase = SegmentationReport['perCase'];
+
+function writeCardAndEntry(p: SegmentationPublish, figures: SegmentationFigures, perCase: PerCase): void {
+  const dir = join(MODELS_DIR, p.spec.id);
+  writeFileSync(join(dir, 'card.md'), segmentationCard(p, figures));
+  writeFileSync(join(dir, 'figures.json'), `${JSON.stringify({ ...figures, perCase }, null, 2)}\n`);
+  const unit = p.task === 'brain' ? 'per-patient' : '';
+  const summary = `a ${figures.params.toLocaleString('en')}-parameter U-Net trained by Hilum; test ${unit} Dice ${figures.test.diceMean.value.toFixed(3)}.`.replace('  ', ' ');
+  writeManifestEntry({ ...entryOf(p, figures.postprocess), summary }, ['model.json', 'weights.bin', 'card.md']);
+}
+
+/** The figures and per-case list the last publish wrote. */
+export function savedFigures(id: string): { figures: SegmentationFigures; perCase: PerCase } {
+  const { perCase, ...figures } = JSON.parse(readFileSync(join(MODELS_DIR, id, 'figures.json'), 'utf8')) as SegmentationFigures & { perCase: PerCase };
+  return { figures, perCase };
+}
+
+/**
+ * `train --task <lungs|brain> --card-only`: the card and manifest entry rewritten from the saved
+ * figures after the card's text changed, without scoring the test split again or touching weights.
+ */
+export function rewriteCard(p: SegmentationPublish): SegmentationFigures {
+  const { figures, perCase } = savedFigures(p.spec.id);
+  writeCardAndEntry(p, figures, perCase);
+  return figures;
+}
+
 export async function publishSegmentation(p: SegmentationPublish, dataRoot: string, history: SegmentationEpoch[], trainingMinutes: number): Promise<SegmentationFigures> {
   const dir = join(MODELS_DIR, p.spec.id);
   // Publishing may run on its own (train --publish-only), before anything chose a backend.
   if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('the WASM backend did not start');
   await foldSaved(p.spec, dir);
   const { model: shipped, float32, float16 } = await chooseWeights(p, dir);
-  const entry: Omit<ModelEntry, 'files' | 'sizeBytes'> = {
-    id: p.spec.id, name: p.name, task: 'segmentation', version: p.version,
-    input: { width: p.spec.inputSize, height: p.spec.inputSize, channels: 1, preprocessing: 'unit-range' },
-    labels: p.labels, positiveIndex: 1, operatingPoint: THRESHOLD, card: 'card.md', summary: '', scope: p.scope,
-  };
-  const postprocess = await p.choosePostprocess?.(shipped, { ...entry, files: [], sizeBytes: 0 });
-  if (postprocess) Object.assign(entry, { operatingPoint: postprocess.chosen.operatingPoint, postprocess: postprocess.chosen.postprocess });
-  const { perCase, ...test } = await evaluateSegmentation(p.task, shipped, { ...entry, files: [], sizeBytes: 0 }, join(dataRoot, p.folder), p.testSplit);
+  const postprocess = await p.choosePostprocess?.(shipped, { ...entryOf(p), files: [], sizeBytes: 0 });
+  const { perCase, ...test } = await evaluateSegmentation(p.task, shipped, { ...entryOf(p, postprocess), files: [], sizeBytes: 0 }, join(dataRoot, p.folder), p.testSplit);
   const figures: SegmentationFigures = {
     params: shipped.countParams(), valDice: float16.shipped ? float16.valDice : float32.valDice, test,
     float32, float16, history, trainingMinutes, ...(postprocess ? { postprocess } : {}),
   };
-  writeFileSync(join(dir, 'card.md'), segmentationCard(p, figures));
-  writeFileSync(join(dir, 'figures.json'), `${JSON.stringify({ ...figures, perCase }, null, 2)}\n`);
-  const unit = p.task === 'brain' ? 'per-patient' : '';
-  writeManifestEntry({ ...entry, summary: `a ${figures.params.toLocaleString('en')}-parameter U-Net trained by Hilum; test ${unit} Dice ${test.diceMean.value.toFixed(3)}.`.replace('  ', ' ') }, ['model.json', 'weights.bin', 'card.md']);
+  writeCardAndEntry(p, figures, perCase);
   return figures;
 }

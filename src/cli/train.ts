@@ -3,7 +3,9 @@
  * Reproduces a shipped model from the shared data. --quick trains briefly on the real data to
  * prove the pipeline learns, and publishes nothing. `all` trains every model made from the
  * shared data (the pneumonia classifier with its gate, the lung and the brain U-Nets) in two
- * processes at once; the 28-px plumbing model has its own task.
+ * processes at once; the 28-px plumbing model has its own task. For a U-Net (lungs, brain),
+ * --publish-only publishes the checkpoint without training, and --card-only rewrites only the card
+ * and manifest entry from the saved figures, scoring nothing.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { PNEUMONIA_ID, trainPneumonia, type EpochRecord } from './train-pneumoni
 import { publishPneumonia, recalibrate, republishGate } from './publish-pneumonia.ts';
 import { LUNGS_ID, lungsPublish, trainLungs } from './train-lungs.ts';
 import { BRAIN_ID, brainPublish, trainBrain } from './train-brain.ts';
-import { publishSegmentation, type SegmentationPublish } from './publish-segmentation.ts';
+import { publishSegmentation, rewriteCard, savedFigures, type SegmentationPublish } from './publish-segmentation.ts';
 import { HISTORY_FILE, type SegmentationEpoch } from './train-segmentation.ts';
 import { trainAll } from './train-all.ts';
 
@@ -47,6 +49,10 @@ interface SegmentationJob {
 
 async function segmentation({ train, publish, id, epochs, steps, quickSteps }: SegmentationJob, quick: boolean): Promise<void> {
   const dir = join(MODELS_DIR, id);
+  if (process.argv.includes('--card-only')) {
+    console.log(`${id}: card and manifest entry rewritten from figures.json, test Dice ${rewriteCard(publish(dataRoot())).test.diceMean.value.toFixed(4)}`);
+    return;
+  }
   if (!process.argv.includes('--publish-only')) {
     const { history, bestEpoch } = await train({
       dataRoot: dataRoot(),
@@ -62,7 +68,7 @@ async function segmentation({ train, publish, id, epochs, steps, quickSteps }: S
   // A second publish (after the first removed history.json) takes the history it wrote into figures.json.
   const history = existsSync(join(dir, HISTORY_FILE))
     ? JSON.parse(readFileSync(join(dir, HISTORY_FILE), 'utf8')) as SegmentationEpoch[]
-    : (JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8')) as { history: SegmentationEpoch[] }).history;
+    : savedFigures(id).figures.history;
   const figures = await publishSegmentation(publish(dataRoot()), dataRoot(), history, (history.at(-1)?.elapsedSeconds ?? 0) / 60);
   rmSync(join(dir, HISTORY_FILE), { force: true });
   console.log(JSON.stringify(figures.test));
