@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { ModelEntry, ModelManifest } from '../ml/api.ts';
+import type { ModelEntry } from '../ml/api.ts';
 import { parseManifest } from '../ml/manifest.ts';
 import { toHalfArray } from '../ml/float16.ts';
 
@@ -55,8 +55,12 @@ export function writeManifestEntry(entry: Omit<ModelEntry, 'files' | 'sizeBytes'
   const full: ModelEntry = { ...entry, files, sizeBytes: files.reduce((s, f) => s + f.bytes, 0) };
   const manifestPath = join(MODELS_DIR, 'manifest.json');
   withManifestLock(() => {
-    const current: ModelManifest = existsSync(manifestPath) ? parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))) : { models: [] };
-    const models = [...current.models.filter((m) => m.id !== entry.id), full].sort((a, b) => a.id.localeCompare(b.id));
+    const raw: unknown = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : { models: [] };
+    parseManifest(raw);
+    // The other entries are kept as written, not as the parser rebuilds them, whose key order
+    // differs: rewriting one model's entry then leaves the others' lines alone in the diff.
+    const others = (raw as { models: ModelEntry[] }).models.filter((m) => m.id !== entry.id);
+    const models = [...others, full].sort((a, b) => a.id.localeCompare(b.id));
     // Renamed into place, so a process reading the manifest meanwhile never sees half of it.
     writeFileSync(`${manifestPath}.tmp`, `${JSON.stringify({ models }, null, 2)}\n`);
     renameSync(`${manifestPath}.tmp`, manifestPath);
