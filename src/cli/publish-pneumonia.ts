@@ -80,7 +80,7 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
 }
 
 /** The figures the last publish wrote, for a step that redoes only part of it. */
-const readFigures = (): PublishFigures => JSON.parse(readFileSync(join(MODELS_DIR, PNEUMONIA_ID, 'figures.json'), 'utf8')) as PublishFigures;
+export const readFigures = (): PublishFigures => JSON.parse(readFileSync(join(MODELS_DIR, PNEUMONIA_ID, 'figures.json'), 'utf8')) as PublishFigures;
 
 /** `npm run train -- --task ood`: refit the gate of the shipped weights, then the card and manifest with it. */
 export async function republishGate(dataRoot: string): Promise<Record<string, unknown>> {
