@@ -43,6 +43,15 @@ export function halveWeights(dir: string): void {
   writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
 }
 
+/** A model's measured figures (figures.json unless named) as its last publish wrote them. */
+export function readModelFigures<T>(id: string, name = 'figures.json'): T {
+  return JSON.parse(readFileSync(join(MODELS_DIR, id, name), 'utf8')) as T;
+}
+
+export function writeModelFigures(id: string, figures: unknown, name = 'figures.json'): void {
+  writeFileSync(join(MODELS_DIR, id, name), `${JSON.stringify(figures, null, 2)}\n`);
+}
+
 function fileRecord(dir: string, path: string): { path: string; bytes: number; sha256: string } {
   const bytes = readFileSync(join(dir, path));
   return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };

@@ -10,7 +10,7 @@ import type { ModelScope } from '../ml/scope.ts';
 import { auc, expectedCalibrationError } from '../ml/metrics.ts';
 import { loadKermany, type GreyStack } from './kermany.ts';
 import { loadModelDir } from './load-model.ts';
-import { MODELS_DIR, halveWeights, writeManifestEntry } from './model-files.ts';
+import { MODELS_DIR, halveWeights, readModelFigures, writeManifestEntry, writeModelFigures } from './model-files.ts';
 import { pneumoniaReport, type PneumoniaReport } from './evaluate.ts';
 import { PNEUMONIA_ID, scoresOf, youdenThreshold, type EpochRecord } from './train-pneumonia.ts';
 import { pneumoniaCard } from './pneumonia-card.ts';
@@ -80,7 +80,7 @@ export async function publishPneumonia(dataRoot: string, history: EpochRecord[])
 }
 
 /** The figures the last publish wrote, for a step that redoes only part of it. */
-export const readFigures = (): PublishFigures => JSON.parse(readFileSync(join(MODELS_DIR, PNEUMONIA_ID, 'figures.json'), 'utf8')) as PublishFigures;
+export const readFigures = (): PublishFigures => readModelFigures<PublishFigures>(PNEUMONIA_ID);
 
 /** `npm run train -- --task ood`: refit the gate of the shipped weights, then the card and manifest with it. */
 export async function republishGate(dataRoot: string): Promise<Record<string, unknown>> {
@@ -106,7 +106,7 @@ export async function recalibrate(dataRoot: string): Promise<CalibrationFigures>
 function writeCardAndEntry(figures: PublishFigures): void {
   const dir = join(MODELS_DIR, PNEUMONIA_ID);
   writeFileSync(join(dir, 'card.md'), pneumoniaCard(figures));
-  writeFileSync(join(dir, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  writeModelFigures(PNEUMONIA_ID, figures);
   writeManifestEntry({
     id: PNEUMONIA_ID, name: 'Pneumonia (chest X-ray, 128 px)', task: 'classification', version: VERSION,
     input: { width: 128, height: 128, channels: 1, preprocessing: 'unit-range' }, labels: ['normal', 'pneumonia'], positiveIndex: 1,

@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { ModelEntry } from '../ml/api.ts';
 import type { ModelScope } from '../ml/scope.ts';
 import { loadModelDir } from './load-model.ts';
-import { MODELS_DIR, halveWeights, saveLayersModel, writeManifestEntry } from './model-files.ts';
+import { MODELS_DIR, halveWeights, readModelFigures, saveLayersModel, writeManifestEntry, writeModelFigures } from './model-files.ts';
 import { evaluateSegmentation, type SegmentationReport } from './evaluate-segmentation.ts';
 import { segmentationCard, type CardText } from './segmentation-card.ts';
 import type { SegmentationEpoch } from './train-segmentation.ts';
@@ -102,7 +102,7 @@ type PerCase = SegmentationReport['perCase'];
 function writeCardAndEntry(p: SegmentationPublish, figures: SegmentationFigures, perCase: PerCase): void {
   const dir = join(MODELS_DIR, p.spec.id);
   writeFileSync(join(dir, 'card.md'), segmentationCard(p, figures));
-  writeFileSync(join(dir, 'figures.json'), `${JSON.stringify({ ...figures, perCase }, null, 2)}\n`);
+  writeModelFigures(p.spec.id, { ...figures, perCase });
   const unit = p.task === 'brain' ? 'per-patient' : '';
   const summary = `a ${figures.params.toLocaleString('en')}-parameter U-Net trained by Hilum; test ${unit} Dice ${figures.test.diceMean.value.toFixed(3)}.`.replace('  ', ' ');
   writeManifestEntry({ ...entryOf(p, figures.postprocess), summary }, ['model.json', 'weights.bin', 'card.md']);
@@ -110,7 +110,7 @@ function writeCardAndEntry(p: SegmentationPublish, figures: SegmentationFigures,
 
 /** The figures and per-case list the last publish wrote. */
 export function savedFigures(id: string): { figures: SegmentationFigures; perCase: PerCase } {
-  const { perCase, ...figures } = JSON.parse(readFileSync(join(MODELS_DIR, id, 'figures.json'), 'utf8')) as SegmentationFigures & { perCase: PerCase };
+  const { perCase, ...figures } = readModelFigures<SegmentationFigures & { perCase: PerCase }>(id);
   return { figures, perCase };
 }
 

@@ -19,7 +19,7 @@ import { readCsv } from './kermany.ts';
 import { readGreyPngImage } from './png.ts';
 import { walk } from './inspect.ts';
 import { loadModelDir } from './load-model.ts';
-import { MODELS_DIR } from './model-files.ts';
+import { MODELS_DIR, writeModelFigures } from './model-files.ts';
 import { encodeGateFile } from '../ml/gate-file.ts';
 
 /** The gate's file name beside its model, as the manifest lists it. */
@@ -170,6 +170,6 @@ export async function publishGate(dataRoot: string, modelId = 'pneumonia-cxr'): 
   writeFileSync(join(MODELS_DIR, modelId, GATE_FILE), encodeGateFile(header, mean, precision));
   // The JSON form of earlier versions.
   rmSync(join(MODELS_DIR, modelId, 'gate.json'), { force: true });
-  writeFileSync(join(MODELS_DIR, modelId, 'gate-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  writeModelFigures(modelId, figures, 'gate-figures.json');
   return figures;
 }
