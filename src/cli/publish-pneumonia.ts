@@ -90,6 +90,13 @@ export async function republishGate(dataRoot: string): Promise<Record<string, un
   return figures.gate;
 }
 
+/** `npm run train -- --task pneumonia --card-only`: the card and manifest entry again, after their text changed; nothing is scored. */
+export function rewritePneumoniaCard(): PublishFigures {
+  const figures = readFigures();
+  writeCardAndEntry(figures);
+  return figures;
+}
+
 /** `npm run train -- --task calibrate`: refit the Platt scaling of the shipped weights, then the card and manifest. */
 export async function recalibrate(dataRoot: string): Promise<CalibrationFigures> {
   await tf.setBackend('wasm');

@@ -1,7 +1,7 @@
 /**
  * Each shipped model card is what the pipeline writes from that model's saved figures, so a card
- * edited by hand, or card code changed without rewriting the card (`train --card-only` for a
- * U-Net, `train --task calibrate` for the classifier), fails here rather than ship stale text.
+ * edited by hand, or card code changed without rewriting the card (`train --task <id> --card-only`),
+ * fails here rather than ship stale text.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
