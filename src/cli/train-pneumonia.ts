@@ -13,6 +13,7 @@ import { DEFAULT_AUGMENT, augment, type AugmentOptions } from './augment.ts';
 import { loadKermany, unitRangeBatch, type GreyStack } from './kermany.ts';
 import { saveLayersModel } from './model-files.ts';
 import { seededRandom, shuffled } from '../ml/random.ts';
+import { WeightAverage } from './weight-average.ts';
 
 const ID = 'pneumonia-cxr';
 const SIZE = 128;
@@ -85,6 +86,8 @@ export interface TrainOptions {
   /** Where to checkpoint the best epoch; none for a quick check. */
   saveTo?: string;
   augment?: AugmentOptions;
+  /** Keep the mean of the weights after every step from this epoch on (see WeightAverage). */
+  averageFrom?: number;
   log?: (line: string) => void;
 }
 
@@ -93,13 +96,18 @@ export interface EpochRecord {
   loss: number;
   valAuc: number;
   imagesPerSecond: number;
+  /** Val AUC of the weight mean so far, from `averageFrom` on. */
+  averagedValAuc?: number;
 }
 
 export interface TrainResult {
+  /** With the weights of the best epoch by val AUC. */
   model: tf.LayersModel;
   history: EpochRecord[];
   bestEpoch: number;
   val: GreyStack;
+  /** The mean of the weights from `averageFrom` to the last step, owned by the caller. */
+  averaged?: tf.Tensor[];
 }
 
 export async function trainPneumonia(options: TrainOptions): Promise<TrainResult> {
@@ -118,12 +126,16 @@ export async function trainPneumonia(options: TrainOptions): Promise<TrainResult
   const random = seededRandom(SEED);
   let best = { auc: -1, epoch: 0, weights: [] as tf.Tensor[] };
   const history: EpochRecord[] = [];
+  const mean = new WeightAverage();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     // Step decay; tfjs keeps the rate protected but reads it on every step.
     if (epoch === Math.ceil(epochs * 0.6) || epoch === Math.ceil(epochs * 0.85)) (optimizer as unknown as { learningRate: number }).learningRate /= 3;
-    const record = await trainEpoch(model, train, byClass, { steps: stepsPerEpoch, augment: options.augment ?? PNEUMONIA_AUGMENT }, random);
+    const averaging = options.averageFrom !== undefined && epoch >= options.averageFrom;
+    const plan = { steps: stepsPerEpoch, augment: options.augment ?? PNEUMONIA_AUGMENT, ...(averaging ? { afterStep: () => mean.add(model) } : {}) };
+    const record = await trainEpoch(model, train, byClass, plan, random);
     const valAuc = auc(scoresOf(model, val), val.labels);
-    history.push({ epoch, ...record, valAuc });
+    const averagedValAuc = averaging ? mean.withMean(model, () => auc(scoresOf(model, val), val.labels)) : undefined;
+    history.push({ epoch, ...record, valAuc, ...(averagedValAuc === undefined ? {} : { averagedValAuc }) });
     if (valAuc > best.auc) {
       tf.dispose(best.weights);
       best = { auc: valAuc, epoch, weights: model.getWeights().map((w) => w.clone()) };
@@ -131,16 +143,19 @@ export async function trainPneumonia(options: TrainOptions): Promise<TrainResult
       if (options.saveTo) await saveLayersModel(model, options.saveTo);
     }
     const eta = ((epochs - epoch) * stepsPerEpoch * BATCH) / record.imagesPerSecond / 60;
-    options.log?.(`epoch ${epoch}/${epochs} loss ${record.loss.toFixed(4)} val AUC ${valAuc.toFixed(4)} ${record.imagesPerSecond.toFixed(1)} img/s, ETA ${eta.toFixed(1)} min`);
+    const meanNote = averagedValAuc === undefined ? '' : ` (weight mean of ${mean.samples} steps: ${averagedValAuc.toFixed(4)})`;
+    options.log?.(`epoch ${epoch}/${epochs} loss ${record.loss.toFixed(4)} val AUC ${valAuc.toFixed(4)}${meanNote} ${record.imagesPerSecond.toFixed(1)} img/s, ETA ${eta.toFixed(1)} min`);
   }
   model.setWeights(best.weights);
   tf.dispose(best.weights);
-  return { model, history, bestEpoch: best.epoch, val };
+  const averaged = mean.samples > 0 ? mean.weights() : undefined;
+  mean.dispose();
+  return { model, history, bestEpoch: best.epoch, val, ...(averaged ? { averaged } : {}) };
 }
 
-interface EpochPlan { steps: number; augment: AugmentOptions }
+interface EpochPlan { steps: number; augment: AugmentOptions; afterStep?: () => void }
 
-async function trainEpoch(model: tf.LayersModel, train: GreyStack, byClass: number[][], { steps, augment: o }: EpochPlan, random: () => number): Promise<{ loss: number; imagesPerSecond: number }> {
+async function trainEpoch(model: tf.LayersModel, train: GreyStack, byClass: number[][], { steps, augment: o, afterStep }: EpochPlan, random: () => number): Promise<{ loss: number; imagesPerSecond: number }> {
   const start = Date.now();
   let loss = 0;
   for (let step = 0; step < steps; step++) {
@@ -149,6 +164,7 @@ async function trainEpoch(model: tf.LayersModel, train: GreyStack, byClass: numb
     const ys = tf.tensor1d(idx.map((i) => train.labels[i] ?? 0), 'float32');
     loss += Number(await model.trainOnBatch(xs, ys));
     tf.dispose([xs, ys]);
+    afterStep?.();
   }
   return { loss: loss / steps, imagesPerSecond: (steps * BATCH) / ((Date.now() - start) / 1000) };
 }
