@@ -4,7 +4,6 @@
  * percentages honest (lower calibration error) without moving any verdict.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { calibrated, calibrateScores, fitPlatt, logit } from '../../src/ml/calibration.ts';
@@ -16,6 +15,7 @@ import { toModelInput } from '../../src/ml/worker/preprocess.ts';
 import { readCsv } from '../../src/cli/kermany.ts';
 import { readGreyPngImage } from '../../src/cli/png.ts';
 import { seededRandom } from '../../src/ml/random.ts';
+import { readFigures } from '../../src/cli/publish-pneumonia.ts';
 import { serveModels } from '../helpers/models.ts';
 import { dataPath, skipWithoutData } from '../helpers/data.ts';
 
@@ -97,7 +97,7 @@ describe.skipIf(skipWithoutData)('the shipped classifier, calibrated', () => {
     expect(expectedCalibrationError(shown, labels)).toBeLessThan(0.08);
     expect(expectedCalibrationError(shown, labels)).toBeLessThan(expectedCalibrationError(raw, labels) / 2);
     // The raw cut chosen on validation, on the raw scale, against the shown cut on the shown scale.
-    const rawCut = (JSON.parse(readFileSync(join('public/models', ID, 'figures.json'), 'utf8')) as { threshold: number }).threshold;
+    const rawCut = readFigures().threshold;
     const moved = raw.filter((p, i) => (p >= rawCut) !== ((shown[i] ?? 0) >= operatingPoint)).length;
     expect(moved).toBe(0);
   }, 300_000);
