@@ -79,6 +79,8 @@ async function segmentation({ train, publish, id, epochs, steps, quickSteps }: S
 }
 
 const TASKS = ['all', 'pneumonia', 'lungs', 'brain', 'ood', 'calibrate', 'tiny'];
+/** The tasks --card-only means something for: `all` passes it to the three models. */
+const CARD_TASKS = ['all', 'pneumonia', 'lungs', 'brain'];
 const USAGE = `usage: npm run train -- --task <${TASKS.join('|')}> [--quick] [--epochs N] [--steps N] [--data folder]`;
 
 /** One task of TASKS (checked by the caller). */
@@ -99,6 +101,10 @@ if (!task || !TASKS.includes(task)) {
   process.exitCode = 2;
 } else if (task === 'all' && process.argv.includes('--publish-only')) {
   console.error('train: --publish-only is for one U-Net task (lungs or brain); `all` trains every model');
+  process.exitCode = 2;
+} else if (process.argv.includes('--card-only') && !CARD_TASKS.includes(task)) {
+  // Refused, not ignored: without it `--task ood --card-only` would refit the gate and rewrite gate.bin.
+  console.error(`train: --card-only rewrites a model card (${CARD_TASKS.join(', ')}); --task ${task} has no card of its own`);
   process.exitCode = 2;
 } else if (task !== 'tiny' && !existsSync(dataRoot())) {
   console.error(`train: no data folder at ${dataRoot()}; give it with --data <folder> or HILUM_DATA`);

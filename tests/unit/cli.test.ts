@@ -64,4 +64,12 @@ describe('npm run train', () => {
     expect(stderr).toContain('usage: npm run train -- --task <all|pneumonia|lungs|brain|ood|calibrate|tiny>');
     expect(code).toBe(2);
   }, 60_000);
+
+  it('refuses --card-only for a task with no card, before it fits or writes anything', async () => {
+    const gate = readFileSync('public/models/pneumonia-cxr/gate.bin');
+    const { code, stderr } = await cli(['src/cli/train.ts', '--task', 'ood', '--card-only']);
+    expect(stderr).toContain('train: --card-only rewrites a model card (all, pneumonia, lungs, brain); --task ood has no card of its own');
+    expect(code).toBe(2);
+    expect(readFileSync('public/models/pneumonia-cxr/gate.bin').equals(gate)).toBe(true);
+  }, 60_000);
 });
