@@ -1,7 +1,8 @@
 /**
  * Pneumonia classifier, chest X-ray 128x128, trained from scratch on Kermany's train split
  * (val patients held out by `suggested_split`) on the WASM backend with our gradient kernels.
- * Balanced batches, augmentation, Adam with a step decay; the best epoch by val AUC is kept.
+ * Balanced batches, augmentation, Adam with a step decay; the weights shipped are the mean of
+ * every step's weights over the second half of the run (see WeightAverage).
  * Run it through `npm run train -- --task pneumonia`.
  */
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ export interface TrainOptions {
   epochs: number;
   stepsPerEpoch: number;
   dataRoot: string;
-  /** Where to checkpoint the best epoch; none for a quick check. */
+  /** Where to checkpoint the best epoch, then the weight mean at the end; none for a quick check. */
   saveTo?: string;
   augment?: AugmentOptions;
   /** Keep the mean of the weights after every step from this epoch on (see WeightAverage). */
@@ -101,13 +102,12 @@ export interface EpochRecord {
 }
 
 export interface TrainResult {
-  /** With the weights of the best epoch by val AUC. */
+  /** With the weight mean if `averageFrom` was given, else the weights of the best epoch by val AUC. */
   model: tf.LayersModel;
   history: EpochRecord[];
+  /** The best epoch by val AUC of the weights as trained (not the mean). */
   bestEpoch: number;
   val: GreyStack;
-  /** The mean of the weights from `averageFrom` to the last step, owned by the caller. */
-  averaged?: tf.Tensor[];
 }
 
 export async function trainPneumonia(options: TrainOptions): Promise<TrainResult> {
@@ -146,11 +146,12 @@ export async function trainPneumonia(options: TrainOptions): Promise<TrainResult
     const meanNote = averagedValAuc === undefined ? '' : ` (weight mean of ${mean.samples} steps: ${averagedValAuc.toFixed(4)})`;
     options.log?.(`epoch ${epoch}/${epochs} loss ${record.loss.toFixed(4)} val AUC ${valAuc.toFixed(4)}${meanNote} ${record.imagesPerSecond.toFixed(1)} img/s, ETA ${eta.toFixed(1)} min`);
   }
-  model.setWeights(best.weights);
+  if (mean.samples > 0) mean.copyTo(model);
+  else model.setWeights(best.weights);
+  if (mean.samples > 0 && options.saveTo) await saveLayersModel(model, options.saveTo);
   tf.dispose(best.weights);
-  const averaged = mean.samples > 0 ? mean.weights() : undefined;
   mean.dispose();
-  return { model, history, bestEpoch: best.epoch, val, ...(averaged ? { averaged } : {}) };
+  return { model, history, bestEpoch: best.epoch, val };
 }
 
 interface EpochPlan { steps: number; augment: AugmentOptions; afterStep?: () => void }

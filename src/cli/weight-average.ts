@@ -33,7 +33,7 @@ export class WeightAverage {
   /** Run `score` with the mean in the model's place, then put the model's own weights back. */
   withMean<T>(model: tf.LayersModel, score: () => T): T {
     const own = model.getWeights().map((w) => w.clone());
-    model.setWeights(this.mean);
+    this.copyTo(model);
     try {
       return score();
     } finally {
@@ -42,9 +42,9 @@ export class WeightAverage {
     }
   }
 
-  /** Copies of the mean, owned by the caller. */
-  weights(): tf.Tensor[] {
-    return this.mean.map((m) => m.clone());
+  /** Put the mean in the model's place for good. */
+  copyTo(model: tf.LayersModel): void {
+    model.setWeights(this.mean);
   }
 
   dispose(): void {
