@@ -146,9 +146,12 @@ export async function trainPneumonia(options: TrainOptions): Promise<TrainResult
     const meanNote = averagedValAuc === undefined ? '' : ` (weight mean of ${mean.samples} steps: ${averagedValAuc.toFixed(4)})`;
     options.log?.(`epoch ${epoch}/${epochs} loss ${record.loss.toFixed(4)} val AUC ${valAuc.toFixed(4)}${meanNote} ${record.imagesPerSecond.toFixed(1)} img/s, ETA ${eta.toFixed(1)} min`);
   }
-  if (mean.samples > 0) mean.copyTo(model);
-  else model.setWeights(best.weights);
-  if (mean.samples > 0 && options.saveTo) await saveLayersModel(model, options.saveTo);
+  if (mean.samples > 0) {
+    mean.copyTo(model);
+    if (options.saveTo) await saveLayersModel(model, options.saveTo);
+  } else {
+    model.setWeights(best.weights);
+  }
   tf.dispose(best.weights);
   mean.dispose();
   return { model, history, bestEpoch: best.epoch, val };
