@@ -28,7 +28,7 @@ function calibrationNote(f: PublishFigures): string {
 /** How the shipped weights were taken from the run: the weight mean (1.2.0 on) or the best epoch. */
 function trainingEnd(f: PublishFigures): string {
   const from = f.history.find((h) => h.averagedValAuc !== undefined)?.epoch;
-  const run = `${f.history.length} epochs of 110 steps`;
+  const run = `${f.history.length} epochs`;
   return from === undefined ? `${run}; best epoch by validation AUC` : `${run}; the weights shipped are the mean of every step's weights over epochs ${from}-${f.history.length} (stochastic weight averaging)`;
 }
 
