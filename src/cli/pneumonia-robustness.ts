@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { auc } from '../ml/metrics.ts';
 import type { GreyStack } from './kermany.ts';
-import { scoresOf } from './train-pneumonia.ts';
+import { scoresOf } from './pneumonia-scores.ts';
 import { binomialBlur } from './augment.ts';
 
 export interface RobustnessRow {

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { argValue, dataRoot } from './args.ts';
 import { MODELS_DIR } from './model-files.ts';
-import { PNEUMONIA_ID, trainPneumonia, type EpochRecord } from './train-pneumonia.ts';
+import { PNEUMONIA_ID, trainPneumonia } from './train-pneumonia.ts';
 import { publishPneumonia, recalibrate, republishGate, rewritePneumoniaCard } from './publish-pneumonia.ts';
 import { LUNGS_ID, lungsPublish, trainLungs } from './train-lungs.ts';
 import { BRAIN_ID, brainPublish, trainBrain } from './train-brain.ts';
@@ -24,20 +24,19 @@ async function pneumonia(quick: boolean): Promise<void> {
     console.log(`${PNEUMONIA_ID}: card and manifest entry rewritten from figures.json, test AUC ${rewritePneumoniaCard().test.auc.value.toFixed(4)}`);
     return;
   }
-  const history: EpochRecord[] = [];
   const epochs = Number(argValue('--epochs') ?? (quick ? 2 : 16));
-  const { history: done } = await trainPneumonia({
+  const { history, ending } = await trainPneumonia({
     epochs,
     stepsPerEpoch: Number(argValue('--steps') ?? (quick ? 10 : 110)),
-    // 1.2.0: the weight mean of the second half (epochs 9-16) won on pooled validation AUC.
+    // The weight mean of the second half competes with the best epoch (1.3.0: the best epoch won).
     averageFrom: Math.floor(epochs / 2) + 1,
     dataRoot: dataRoot(),
     ...(quick ? {} : { saveTo: join(MODELS_DIR, PNEUMONIA_ID) }),
     log: (line) => console.log(line),
   });
-  history.push(...done);
+  if (ending) console.log(`kept the ${ending.chosen}: pooled val AUC ${ending.bestEpoch.pooledAuc.toFixed(4)} for epoch ${ending.bestEpoch.epoch}, ${ending.mean.pooledAuc.toFixed(4)} for the weight mean`);
   if (quick) return;
-  const figures = await publishPneumonia(dataRoot(), history);
+  const figures = await publishPneumonia(dataRoot(), history, ending);
   console.log(JSON.stringify(figures.test));
 }
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { trainPneumonia } from '../../src/cli/train-pneumonia.ts';
+import { robustness } from '../../src/cli/pneumonia-robustness.ts';
 import { trainLungs } from '../../src/cli/train-lungs.ts';
 import { loadBrain, trainBrain } from '../../src/cli/train-brain.ts';
 import { byPatient } from '../../src/cli/segmentation-data.ts';
@@ -13,12 +14,16 @@ import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
 describe.skipIf(skipWithoutData)('pneumonia training, quick', () => {
   it('lowers the loss and reaches a validation AUC well above chance', async () => {
     // The weight mean of the second epoch, as the shipped recipe keeps the mean of its second half.
-    const { history, model } = await trainPneumonia({ epochs: 2, stepsPerEpoch: 10, averageFrom: 2, dataRoot: DATA_ROOT });
+    const { history, model, ending, val } = await trainPneumonia({ epochs: 2, stepsPerEpoch: 10, averageFrom: 2, dataRoot: DATA_ROOT });
     expect(history).toHaveLength(2);
     expect(history[1]?.loss).toBeLessThan(history[0]?.loss ?? 0);
     expect(Math.max(...history.map((h) => h.valAuc))).toBeGreaterThan(0.75);
     expect(history[0]?.averagedValAuc).toBeUndefined();
     expect(history[1]?.averagedValAuc).toBeGreaterThan(0.75);
+    // The weights handed back are the ones that won on pooled validation AUC, and score what the choice recorded.
+    const winner = ending?.chosen === 'weight mean' ? ending.mean : ending?.bestEpoch;
+    expect(winner?.pooledAuc).toBe(Math.max(ending?.mean.pooledAuc ?? 1, ending?.bestEpoch.pooledAuc ?? 1));
+    expect(robustness(model, val, 0.5).pooledAuc).toBeCloseTo(winner?.pooledAuc ?? -1, 6);
     model.dispose();
   }, 300_000);
 });
