@@ -13,7 +13,7 @@ import { DATA_ROOT, skipWithoutData } from '../helpers/data.ts';
 
 describe.skipIf(skipWithoutData)('pneumonia training, quick', () => {
   it('lowers the loss and reaches a validation AUC well above chance', async () => {
-    // The weight mean of the second epoch, as the shipped recipe keeps the mean of its second half.
+    // The second epoch's weight mean competes with the best epoch, as in the shipped recipe's second half.
     const { history, model, ending, val } = await trainPneumonia({ epochs: 2, stepsPerEpoch: 10, averageFrom: 2, dataRoot: DATA_ROOT });
     expect(history).toHaveLength(2);
     expect(history[1]?.loss).toBeLessThan(history[0]?.loss ?? 0);
