@@ -2,8 +2,8 @@
  * `npm run train -- --task all`: every model made from the shared data, in two lanes at once. Node's
  * WASM backend uses one thread, so on a 2-core machine one process leaves a core idle. The
  * lanes are balanced by measured times: the pneumonia classifier with its gate in one, the lung
- * U-Net then the brain U-Net in the other. Timed end to end on 2 cores with pneumonia 1.3.0's
- * 16 epochs: 97.0 min, the pneumonia lane about 93 of them, so the two lanes are about even.
+ * U-Net then the brain U-Net in the other, which take about as long (the README's `--task all`
+ * row has the measured times, kept in that one place).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
