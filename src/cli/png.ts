@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { GreyImage } from '../ml/api.ts';
+import { lumaOf } from '../render/raster.ts';
 
 export function readGreyPngImage(path: string): GreyImage {
   const png = PNG.sync.read(readFileSync(path));
-  const pixels = new Float32Array(png.width * png.height);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = 0.299 * (png.data[i * 4] ?? 0) + 0.587 * (png.data[i * 4 + 1] ?? 0) + 0.114 * (png.data[i * 4 + 2] ?? 0);
-  return { width: png.width, height: png.height, pixels };
+  // pngjs always hands back RGBA, whatever the file's colour type.
+  return lumaOf(png.data, png.width, png.height, 4);
 }

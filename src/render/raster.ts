@@ -4,14 +4,21 @@
  */
 import type { GreyImage } from '../ml/api.ts';
 
-/** ITU-R BT.601 luma, the weighting radiology viewers use for colour-to-grey. */
-export function rgbaToGrey(rgba: Uint8ClampedArray, width: number, height: number): GreyImage {
+/**
+ * ITU-R BT.601 luma, the weighting radiology viewers use for colour-to-grey, of interleaved
+ * samples with `stride` values a pixel (4 for RGBA, 3 for RGB; a fourth value is alpha and ignored).
+ */
+export function lumaOf(samples: ArrayLike<number>, width: number, height: number, stride: number): GreyImage {
   const pixels = new Float32Array(width * height);
   for (let i = 0; i < pixels.length; i++) {
-    const o = i * 4;
-    pixels[i] = 0.299 * (rgba[o] ?? 0) + 0.587 * (rgba[o + 1] ?? 0) + 0.114 * (rgba[o + 2] ?? 0);
+    const o = i * stride;
+    pixels[i] = 0.299 * (samples[o] ?? 0) + 0.587 * (samples[o + 1] ?? 0) + 0.114 * (samples[o + 2] ?? 0);
   }
   return { width, height, pixels };
+}
+
+export function rgbaToGrey(rgba: Uint8ClampedArray, width: number, height: number): GreyImage {
+  return lumaOf(rgba, width, height, 4);
 }
 
 export async function decodeRasterFile(file: Blob): Promise<GreyImage> {
