@@ -1,11 +1,11 @@
 /**
  * `npm run cli -- evaluate --task ood --data <folder> [--split name|all]`: how often the
  * pneumonia model's applicability gate accepts the images of a folder. With labels.csv or
- * index.csv the listed images of the split are used; otherwise every PNG and DICOM file found
- * (first frame), identified by content. Files that cannot be read are counted, not fatal.
+ * index.csv the listed images of the split are used; otherwise every PNG, JPEG and DICOM file
+ * found (first frame), identified by content. Files that cannot be read are counted, not fatal.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { GreyImage } from '../ml/api.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
@@ -15,6 +15,7 @@ import { openDicom } from '../dicom/open.ts';
 import { sniff } from '../dicom/sniff.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
 import { readCsv, rowsOfSplit } from './kermany.ts';
+import { decodeGreyJpeg } from './jpeg.ts';
 import { readGreyPngImage } from './png.ts';
 import { walk } from './inspect.ts';
 import { loadShippedModel } from './load-model.ts';
@@ -28,6 +29,8 @@ export interface OodReport {
   n: number;
   unreadable: number;
   acceptance: Estimate;
+  /** The files the gate judged against the majority, relative to the folder: what to look at. */
+  minority: { verdict: 'accepted' | 'rejected'; files: string[] };
 }
 
 function listedImages(data: string, split: string): string[] | undefined {
@@ -43,6 +46,7 @@ async function readImage(path: string): Promise<GreyImage | undefined> {
   // A damaged file is counted as unreadable, not fatal.
   try {
     if (kind === 'png') return readGreyPngImage(path);
+    if (kind === 'jpeg') return await decodeGreyJpeg(bytes);
     if (kind !== 'dicom' && kind !== 'dicom-raw') return undefined;
     return frameToGrey(await (await openDicom(bytes)).decodeFrame(0));
   } catch {
@@ -57,6 +61,7 @@ export async function evaluateOod(data: string, split: string, modelId: string):
   const gateBytes = readFileSync(join(MODELS_DIR, entry.id, entry.gate));
   const gate = parseGate(gateBytes.buffer.slice(gateBytes.byteOffset, gateBytes.byteOffset + gateBytes.byteLength) as ArrayBuffer, model);
   const accepted: number[] = [];
+  const paths: string[] = [];
   let unreadable = 0;
   const listed = listedImages(data, split);
   for (const path of listed ?? walk([data])) {
@@ -69,8 +74,11 @@ export async function evaluateOod(data: string, split: string, modelId: string):
     const { applicability } = await predictWithGate(gate, input);
     input.dispose();
     accepted.push(applicability.applies ? 1 : 0);
+    paths.push(relative(data, path));
   }
   const acceptance = bootstrap(accepted.length, (idx) => idx.reduce((s, i) => s + (accepted[i] ?? 0), 0) / idx.length);
+  const verdict = acceptance.value < 0.5 ? 'accepted' : 'rejected';
+  const files = paths.filter((_, i) => (accepted[i] === 1) === (verdict === 'accepted'));
   // Without a labels.csv or index.csv every file is used, whatever --split said.
-  return { task: 'ood', model: entry.id, split: listed ? split : 'all', n: accepted.length, unreadable, acceptance };
+  return { task: 'ood', model: entry.id, split: listed ? split : 'all', n: accepted.length, unreadable, acceptance, minority: { verdict, files } };
 }
