@@ -61,16 +61,11 @@ function recall(key: string): Held | undefined {
 let index = new SeriesIndex();
 const rasterSeries: SeriesInfo[] = [];
 
-function rasterFrame(key: string, grey: { width: number; height: number; pixels: Float32Array }): ImageFrame {
-  return { ...grey, samples: 1, photometric: 'MONOCHROME2', invert: false, bitsStored: 8, frameIndex: 0, frameCount: 1, window: { center: 127.5, width: 256 } };
-}
-
 async function openOne(file: InputFile, dicomdirs: { key: string; paths: string[] }[]): Promise<OpenedFile> {
   const bytes = new Uint8Array(file.bytes);
   const kind = sniff(bytes);
   if (kind === 'png' || kind === 'jpeg') {
-    const grey = await decodeRasterFile(new Blob([bytes]));
-    remember(file.key, { raster: rasterFrame(file.key, grey) });
+    remember(file.key, { raster: await decodeRasterFile(new Blob([bytes])) });
     rasterSeries.push({ studyInstanceUID: 'images', seriesInstanceUID: `raster:${file.key}`, modality: 'OT', description: file.key.split('/').pop() ?? file.key, instances: [{ key: file.key, sopInstanceUID: file.key, frames: 1 }], duplicates: 0, missing: 0 });
     return { key: file.key, ok: true, kind: 'raster', frames: 1 };
   }
@@ -163,7 +158,7 @@ const api: ImagingWorkerApi = {
   async reopen(file: InputFile): Promise<void> {
     const bytes = new Uint8Array(file.bytes);
     const kind = sniff(bytes);
-    if (kind === 'png' || kind === 'jpeg') remember(file.key, { raster: rasterFrame(file.key, await decodeRasterFile(new Blob([bytes]))) });
+    if (kind === 'png' || kind === 'jpeg') remember(file.key, { raster: await decodeRasterFile(new Blob([bytes])) });
     else remember(file.key, { image: await openDicom(bytes) });
   },
   async configure({ budgetBytes: budget }: MemoryConfig): Promise<void> {

@@ -2,11 +2,16 @@
  * The app as a user meets it: served with its headers, it says which backend it chose and
  * why, runs the bundled model on a real chest X-ray, and never asks anything of another host.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { analyseFile } from '../helpers/app.ts';
+import { overlayPixels } from '../helpers/canvas.ts';
 import { dataPath, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
+import { photographed } from '../helpers/photo.ts';
 
 describe.skipIf(chromiumMissing)('the app in Chromium', () => {
   const app = useBuiltApp({ headers: 'isolated', webgpu: true });
@@ -88,5 +93,20 @@ describe.skipIf(chromiumMissing)('the app in Chromium', () => {
     await expect.poll(() => chest.page.getByTestId('verdict').textContent(), { timeout: 60_000 }).toMatch(/suggested/);
     expect(await chest.page.getByTestId('out-of-scope').count()).toBe(0);
     await chest.context.close();
+  });
+
+  it.skipIf(skipWithoutData)('shows a colour photograph of a film in colour and calls it out of scope for its colour', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'hilum-photo-'));
+    const photo = join(folder, 'photo-of-film.png');
+    writeFileSync(photo, photographed(sampleChestPng('NORMAL')));
+    const w = await app.open();
+    await analyseFile(w.page, photo);
+    await w.page.getByTestId('result').waitFor({ timeout: 60_000 });
+    expect(await w.page.getByTestId('out-of-scope').textContent()).toMatch(/The image is in colour/);
+    expect(await w.page.locator('[data-label="pneumonia"]').count()).toBe(0);
+    // The viewer shows the photograph as it is, not reduced to grey.
+    expect(await overlayPixels(w.page, 'coloured', 7)).toBeGreaterThan(100);
+    await w.context.close();
+    rmSync(folder, { recursive: true, force: true });
   });
 });
