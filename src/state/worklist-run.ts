@@ -8,6 +8,7 @@ import type { ImageFrame } from '../dicom/image-frame.ts';
 import type { GreyImage, ModelEntry } from '../ml/api.ts';
 import type { MlClient } from '../ml/client.ts';
 import { area } from '../ml/mask-measure.ts';
+import { scopeReasons } from '../ml/scope.ts';
 import { seriesVolume, uniformSize, type SliceMask } from './series-outline.ts';
 import type { FrameRef } from './studies.svelte.ts';
 import type { Finding, Measurement } from './worklist-order.ts';
@@ -38,6 +39,9 @@ async function runChest(chest: NonNullable<StudyPlan['chest']>, deps: RunDeps, s
   const model = deps.models.find((m) => m.id === chest.classifier);
   if (!model) throw new Error(`model ${chest.classifier} is not bundled`);
   const frame = await deps.decode(chest.ref);
+  // The plan read only tags, and a PNG or JPEG has none: colour shows in the decoded frame, as in the viewer.
+  const colour = scopeReasons(model.scope, { colour: frame.samples === 3 });
+  if (colour.length > 0) return { status: 'out-of-scope', reasons: colour.map((reason) => `${model.name}: ${reason}`) };
   const spacing = frame.spacing;
   // Two images: each model call takes its input's buffer by transfer.
   const [forClassifier, forLungs] = await deps.toGrey(frame, chest.lungs ? 2 : 1);

@@ -1,14 +1,14 @@
 /**
  * A folder of several real studies picked at once: two chest CR studies (three films), two MR
- * series, a NORMAL and a PNEUMONIA chest X-ray PNG from the Kermany test split. The worklist
- * runs them in the background, sorts them by urgency, marks the MR studies out of scope with
- * each model's reason, and opens a study when its row is clicked. A crash of the AI worker
+ * series, a NORMAL and a PNEUMONIA chest X-ray PNG from the Kermany test split, and a colour
+ * photograph of a film. The worklist runs them in the background, sorts them by urgency, marks
+ * the MR studies and the photograph out of scope with each model's reason, and opens a study when its row is clicked. A crash of the AI worker
  * mid-run fails only the study it was running; the rest complete and a rerun finishes it.
  * The longest main-thread long task during the run and the time per study are printed: speed is
  * measured here, not asserted (timings on a shared 2-core machine are not a pass/fail matter).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -16,6 +16,7 @@ import { chromiumMissing } from '../../src/cli/chromium.ts';
 import { crashAiWorker } from '../../src/cli/stress/crash.ts';
 import { useBuiltApp } from '../helpers/app-server.ts';
 import { DATA_ROOT, sampleChestPng, skipWithoutData } from '../helpers/data.ts';
+import { photographed } from '../helpers/photo.ts';
 
 interface RowView {
   title: string;
@@ -39,6 +40,7 @@ function makeFolder(): string {
   }
   copy(sampleChestPng('NORMAL'), 'png');
   copy(sampleChestPng('PNEUMONIA'), 'png');
+  writeFileSync(join(root, 'png', 'photo-of-film.png'), photographed(sampleChestPng('NORMAL')));
   return root;
 }
 
@@ -85,11 +87,11 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
     await w.page.getByTestId('worklist').waitFor({ timeout: 60_000 });
     const started = await w.page.evaluate(() => performance.now());
     const eta = await w.page.getByTestId('worklist-eta').textContent();
-    await waitForRun(w.page, 6);
+    await waitForRun(w.page, 7);
     const ended = await w.page.evaluate(() => performance.now());
 
     const rows = await readRows(w.page);
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(7);
     expect(rows.filter((r) => r.status === 'failed')).toEqual([]);
     expect(eta).toMatch(/^(about \d+ (s|min) left|estimating time left…|finishing)$/);
     // Urgency: abnormal first, results by probability, out of scope after every result.
@@ -109,6 +111,11 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
     for (const r of mr) expect(r.probability).toBeUndefined();
     const pd = mr.find((r) => r.title === 'BRAIN');
     expect(pd?.text).toMatch(/Brain tumour.*The series is "FSE PD AXIAL OBL", not a FLAIR series/);
+    // The photograph has no tags to judge; its decoded pixels are in colour, so no probability.
+    const photo = rows.find((r) => r.title === 'photo-of-film.png');
+    expect(photo?.status).toBe('out-of-scope');
+    expect(photo?.text).toMatch(/The image is in colour/);
+    expect(photo?.probability).toBeUndefined();
 
     await w.page.locator('[data-testid=worklist-row]', { hasText: 'FSE PD AXIAL OBL' }).getByTestId('worklist-open').click();
     await expect.poll(() => w.page.getByTestId('slice').textContent()).toBe('1 / 20');
@@ -137,7 +144,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
     // however quickly the backend computes (single-threaded WASM can answer within one task).
     const crashed = await crashAiWorker(w.page, 'next-answer');
     expect(crashed).toBe(1);
-    await waitForRun(w.page, 6);
+    await waitForRun(w.page, 7);
     const rows = await readRows(w.page);
     const failed = rows.filter((r) => r.status === 'failed');
     expect(failed).toHaveLength(1);
@@ -174,7 +181,7 @@ describe.skipIf(chromiumMissing || skipWithoutData)('worklist', () => {
     expect(await running.count()).toBe(0);
     expect(await w.page.locator('[data-testid=worklist-row][data-status=queued]').count()).toBeGreaterThanOrEqual(1);
     await w.page.getByTestId('worklist-run').click();
-    await waitForRun(w.page, 6);
+    await waitForRun(w.page, 7);
     expect(await w.page.locator('[data-testid=worklist-row][data-status=failed]').count()).toBe(0);
     await w.context.close();
   }, 240_000);
