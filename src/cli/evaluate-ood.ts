@@ -3,11 +3,13 @@
  * pneumonia model's applicability gate accepts the images of a folder. With labels.csv or
  * index.csv the listed images of the split are used; otherwise every PNG, JPEG and DICOM file
  * found (first frame), identified by content. Files that cannot be read are counted, not fatal.
+ * As in the app, a colour image is out of scope whatever the gate says (ml/scope.ts): it counts
+ * as rejected, and `colour` says how many were.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { GreyImage } from '../ml/api.ts';
+import type { ImageFrame } from '../dicom/image-frame.ts';
 import { bootstrap, type Estimate } from '../ml/bootstrap.ts';
 import { parseGate, predictWithGate } from '../ml/worker/gate.ts';
 import { toModelInput } from '../ml/worker/preprocess.ts';
@@ -15,8 +17,8 @@ import { openDicom } from '../dicom/open.ts';
 import { sniff } from '../dicom/sniff.ts';
 import { frameToGrey } from '../imaging/to-grey.ts';
 import { readCsv, rowsOfSplit } from './kermany.ts';
-import { decodeGreyJpeg } from './jpeg.ts';
-import { readGreyPngImage } from './png.ts';
+import { decodeJpegFrame } from './jpeg.ts';
+import { readPngFrame } from './png.ts';
 import { walk } from './inspect.ts';
 import { loadShippedModel } from './load-model.ts';
 import { MODELS_DIR } from './model-files.ts';
@@ -28,6 +30,8 @@ export interface OodReport {
   split: string;
   n: number;
   unreadable: number;
+  /** Images rejected because they are in colour, before the gate was asked. */
+  colour: number;
   acceptance: Estimate;
   /** The files the gate judged against the majority, relative to the folder: what to look at. */
   minority: { verdict: 'accepted' | 'rejected'; files: string[] };
@@ -40,15 +44,15 @@ function listedImages(data: string, split: string): string[] | undefined {
   return undefined;
 }
 
-async function readImage(path: string): Promise<GreyImage | undefined> {
+async function readFrame(path: string): Promise<ImageFrame | undefined> {
   const bytes = new Uint8Array(readFileSync(path));
   const kind = sniff(bytes);
   // A damaged file is counted as unreadable, not fatal.
   try {
-    if (kind === 'png') return readGreyPngImage(path);
-    if (kind === 'jpeg') return await decodeGreyJpeg(bytes);
+    if (kind === 'png') return readPngFrame(bytes);
+    if (kind === 'jpeg') return await decodeJpegFrame(bytes);
     if (kind !== 'dicom' && kind !== 'dicom-raw') return undefined;
-    return frameToGrey(await (await openDicom(bytes)).decodeFrame(0));
+    return await (await openDicom(bytes)).decodeFrame(0);
   } catch {
     return undefined;
   }
@@ -63,22 +67,28 @@ export async function evaluateOod(data: string, split: string, modelId: string):
   const accepted: number[] = [];
   const paths: string[] = [];
   let unreadable = 0;
+  let colour = 0;
   const listed = listedImages(data, split);
   for (const path of listed ?? walk([data])) {
-    const image = await readImage(path);
-    if (!image) {
+    const frame = await readFrame(path);
+    if (!frame) {
       unreadable++;
       continue;
     }
-    const input = tf.tidy(() => toModelInput(image, entry.input));
+    paths.push(relative(data, path));
+    if (frame.samples === 3) {
+      colour++;
+      accepted.push(0);
+      continue;
+    }
+    const input = tf.tidy(() => toModelInput(frameToGrey(frame), entry.input));
     const { applicability } = await predictWithGate(gate, input);
     input.dispose();
     accepted.push(applicability.applies ? 1 : 0);
-    paths.push(relative(data, path));
   }
   const acceptance = bootstrap(accepted.length, (idx) => idx.reduce((s, i) => s + (accepted[i] ?? 0), 0) / idx.length);
   const verdict = acceptance.value < 0.5 ? 'accepted' : 'rejected';
   const files = paths.filter((_, i) => (accepted[i] === 1) === (verdict === 'accepted'));
   // Without a labels.csv or index.csv every file is used, whatever --split said.
-  return { task: 'ood', model: entry.id, split: listed ? split : 'all', n: accepted.length, unreadable, acceptance, minority: { verdict, files } };
+  return { task: 'ood', model: entry.id, split: listed ? split : 'all', n: accepted.length, unreadable, colour, acceptance, minority: { verdict, files } };
 }
