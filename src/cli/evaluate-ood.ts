@@ -33,7 +33,7 @@ export interface OodReport {
   /** Images rejected because they are in colour, before the gate was asked. */
   colour: number;
   acceptance: Estimate;
-  /** The files the gate judged against the majority, relative to the folder: what to look at. */
+  /** The files judged against the majority (by the gate or, rejected, by colour), relative to the folder: what to look at. */
   minority: { verdict: 'accepted' | 'rejected'; files: string[] };
 }
 
