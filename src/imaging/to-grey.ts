@@ -1,5 +1,6 @@
 import { valueRange, type ImageFrame } from '../dicom/image-frame.ts';
 import type { GreyImage } from '../ml/api.ts';
+import { lumaOf } from '../render/raster.ts';
 
 /**
  * A frame as the models see it: one grey channel where brighter means denser, so MONOCHROME1
@@ -7,10 +8,7 @@ import type { GreyImage } from '../ml/api.ts';
  */
 export function frameToGrey(frame: ImageFrame): GreyImage {
   const n = frame.width * frame.height;
-  const pixels = new Float32Array(n);
-  if (frame.samples === 3) {
-    for (let i = 0; i < n; i++) pixels[i] = 0.299 * (frame.pixels[i * 3] ?? 0) + 0.587 * (frame.pixels[i * 3 + 1] ?? 0) + 0.114 * (frame.pixels[i * 3 + 2] ?? 0);
-  } else pixels.set(frame.pixels.subarray(0, n));
+  const pixels = frame.samples === 3 ? lumaOf(frame.pixels, frame.width, frame.height, 3).pixels : frame.pixels.slice(0, n);
   if (frame.invert) {
     const [min, max] = valueRange(pixels);
     for (let i = 0; i < n; i++) pixels[i] = max + min - (pixels[i] ?? 0);
